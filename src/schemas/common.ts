@@ -1,0 +1,110 @@
+import * as z from 'zod/mini';
+import { named } from './registry.js';
+
+/** A resource id (UUID). */
+export const Id = z.uuid();
+
+/** An instant, ISO 8601 in UTC (`2026-11-21T18:00:00.000Z`). */
+export const Timestamp = z.iso.datetime({ offset: false });
+
+/** An ISO 4217 currency code, upper case. */
+export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/));
+
+/** Money as an integer amount in minor units plus its currency. Never a float. */
+export const Money = named(
+  'Money',
+  'An amount in minor units (cents) with its ISO 4217 currency.',
+  z.object({
+    amount: z.int().check(z.minimum(0)),
+    currency: Currency,
+  }),
+);
+export type Money = z.infer<typeof Money>;
+
+/** Cursor pagination query: `limit` (1–100, default 20) and `startingAfter` (the last id of the previous page). */
+export const ListQuery = z.object({
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
+  startingAfter: z.optional(z.uuid()),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+/** One page of a list: the items and whether more follow. */
+export function Page<T extends z.ZodMiniType>(id: string, item: T) {
+  return named(
+    id,
+    'One page of a cursor-paginated list.',
+    z.object({ data: z.array(item), hasMore: z.boolean() }),
+  );
+}
+/** The shape of one page of `T`. */
+export interface PageOf<T> {
+  data: T[];
+  hasMore: boolean;
+}
+
+/** One field error of a validation problem. */
+export const FieldError = named(
+  'FieldError',
+  'A field that failed validation: its JSON path, a message and a machine code.',
+  z.object({
+    path: z.string(),
+    message: z.string(),
+    code: z.string(),
+  }),
+);
+
+/**
+ * An RFC 9457 problem document (`application/problem+json`) with a stable machine `code`.
+ * Extra members carry details of some codes (`firstUsedAt` of `qr_already_used`, `waitlist` of `slot_full`, …).
+ */
+export const Problem = named(
+  'Problem',
+  'An RFC 9457 problem document with a stable machine code.',
+  z.looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.optional(z.string()),
+    code: z.string(),
+    requestId: z.optional(z.string()),
+    errors: z.optional(z.array(FieldError)),
+  }),
+);
+export type Problem = z.infer<typeof Problem>;
+
+/** Every stable problem `code` the API answers with. */
+export const ProblemCode = {
+  validationFailed: 'validation_failed',
+  malformedJson: 'malformed_json',
+  notFound: 'not_found',
+  unauthenticated: 'unauthenticated',
+  invalidApiKey: 'invalid_api_key',
+  wrongKeyKind: 'wrong_key_kind',
+  invalidCustomerToken: 'invalid_customer_token',
+  customerTokenRequired: 'customer_token_required',
+  forbidden: 'forbidden',
+  originNotAllowed: 'origin_not_allowed',
+  slotFull: 'slot_full',
+  dropNotOpen: 'drop_not_open',
+  dropClosed: 'drop_closed',
+  holdExpired: 'hold_expired',
+  alreadyReserved: 'already_reserved',
+  reservationLimitReached: 'reservation_limit_reached',
+  invalidState: 'invalid_state',
+  slotAvailable: 'slot_available',
+  alreadyWaitlisted: 'already_waitlisted',
+  qrInvalid: 'qr_invalid',
+  qrAlreadyUsed: 'qr_already_used',
+  emailTaken: 'email_taken',
+  invalidCredentials: 'invalid_credentials',
+  conflict: 'conflict',
+  idempotencyKeyReused: 'idempotency_key_reused',
+  idempotencyKeyInFlight: 'idempotency_key_in_flight',
+  invalidIdempotencyKey: 'invalid_idempotency_key',
+  rateLimited: 'rate_limited',
+  payloadTooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  methodNotAllowed: 'method_not_allowed',
+  internal: 'internal_error',
+} as const;
+export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

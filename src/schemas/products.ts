@@ -1,0 +1,64 @@
+import * as z from 'zod/mini';
+import { Id, ListQuery, Money, Page, Timestamp } from './common.js';
+import { named } from './registry.js';
+
+/** A product of the store's catalog. Drops release a product; rentals rent units of one. */
+export const Product = named(
+  'Product',
+  'A catalog product.',
+  z.object({
+    id: Id,
+    storeId: Id,
+    sku: z.string(),
+    name: z.string(),
+    description: z.nullable(z.string()),
+    images: z.array(z.string()),
+    price: Money,
+    isActive: z.boolean(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  }),
+);
+export type Product = z.infer<typeof Product>;
+
+export const ProductList = Page('ProductList', Product);
+
+/** Query of `GET /products`. */
+export const ProductListQuery = z.extend(ListQuery, {
+  active: z.optional(z.enum(['true', 'false'])),
+});
+export type ProductListQuery = z.infer<typeof ProductListQuery>;
+
+const sku = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._-]+$/));
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const imageUrl = z.url({ protocol: /^https?$/ });
+
+/** Body of `POST /products` (secret key). */
+export const ProductCreate = named(
+  'ProductCreate',
+  'A new catalog product.',
+  z.strictObject({
+    sku,
+    name,
+    description: z.optional(z.nullable(z.string().check(z.maxLength(5000)))),
+    images: z.optional(z.array(imageUrl).check(z.maxLength(20))),
+    price: Money,
+    isActive: z.optional(z.boolean()),
+  }),
+);
+export type ProductCreate = z.infer<typeof ProductCreate>;
+
+/** Body of `POST /products/{id}` (secret key): the fields to change. */
+export const ProductUpdate = named(
+  'ProductUpdate',
+  'Changes to a catalog product.',
+  z.strictObject({
+    sku: z.optional(sku),
+    name: z.optional(name),
+    description: z.optional(z.nullable(z.string().check(z.maxLength(5000)))),
+    images: z.optional(z.array(imageUrl).check(z.maxLength(20))),
+    price: z.optional(Money),
+    isActive: z.optional(z.boolean()),
+  }),
+);
+export type ProductUpdate = z.infer<typeof ProductUpdate>;

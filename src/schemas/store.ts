@@ -1,0 +1,49 @@
+import * as z from 'zod/mini';
+import { Currency, Id, Timestamp } from './common.js';
+import { named } from './registry.js';
+
+/** Weekly opening hours: a day key (`mon`…`sun`) to `HH:MM-HH:MM` ranges in the branch's zone. */
+export const OpeningHours = named(
+  'OpeningHours',
+  'Opening hours per weekday (mon…sun) as HH:MM-HH:MM ranges in the branch time zone.',
+  z.record(
+    z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
+    z.array(z.string().check(z.regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/))),
+  ),
+);
+
+/** A physical location of a store, where slots take place and units are handed over. */
+export const Branch = named(
+  'Branch',
+  'A physical location of a store.',
+  z.object({
+    id: Id,
+    storeId: Id,
+    name: z.string(),
+    address: z.nullable(z.string()),
+    lat: z.nullable(z.number()),
+    lng: z.nullable(z.number()),
+    phone: z.nullable(z.string()),
+    timeZone: z.string(),
+    openingHours: z.nullable(OpeningHours),
+  }),
+);
+export type Branch = z.infer<typeof Branch>;
+
+/** The tenant: a store with its branches, currency, locale and IANA time zone. */
+export const Store = named(
+  'Store',
+  'The store the calling key belongs to, with its branches.',
+  z.object({
+    id: Id,
+    name: z.string(),
+    slug: z.string(),
+    logoUrl: z.nullable(z.string()),
+    currency: Currency,
+    timeZone: z.string(),
+    locale: z.string(),
+    branches: z.array(Branch),
+    createdAt: Timestamp,
+  }),
+);
+export type Store = z.infer<typeof Store>;
