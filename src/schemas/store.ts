@@ -6,7 +6,7 @@ import { named } from './registry.js';
 export const OpeningHours = named(
   'OpeningHours',
   'Opening hours per weekday (mon…sun) as HH:MM-HH:MM ranges in the branch time zone.',
-  z.record(
+  z.partialRecord(
     z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
     z.array(z.string().check(z.regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/))),
   ),

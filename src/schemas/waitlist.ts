@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Id, Timestamp } from './common.js';
+import { Id, ListQuery, Page, Timestamp } from './common.js';
 import { named } from './registry.js';
 
 /** WAITING in line → PROMOTED (a hold was made for them) → CLAIMED (confirmed); or LEFT / EXPIRED (claim missed). */
@@ -35,3 +35,12 @@ export const WaitlistJoin = named(
   z.strictObject({ customerId: z.optional(Id) }),
 );
 export type WaitlistJoin = z.infer<typeof WaitlistJoin>;
+
+export const WaitlistList = Page('WaitlistList', WaitlistEntry);
+
+/** Query of `GET /waitlist`. */
+export const WaitlistListQuery = z.extend(ListQuery, {
+  slotId: z.optional(Id),
+  state: z.optional(WaitlistState),
+});
+export type WaitlistListQuery = z.infer<typeof WaitlistListQuery>;

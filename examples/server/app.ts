@@ -1,0 +1,228 @@
+/**
+ * `createApp` builds the whole reference backend from its parts — database, clock, logger, limits — so tests give
+ * every case its own database and a clock they control, and `main.ts` wires the real ones.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { sql } from 'drizzle-orm';
+import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
+import { ProblemCode } from '../../src/schemas/index.js';
+import { systemClock, type Clock } from './clock.js';
+import type { DatabaseHandle } from './db/index.js';
+import { Tokens } from './domain/tokens.js';
+import { expireDue } from './domain/reservations.js';
+import { KeyCache } from './http/auth.js';
+import type { AppEnv } from './http/context.js';
+import { ApiError, problemResponse } from './http/problem.js';
+import { purgeIdempotencyKeys } from './http/idempotency.js';
+import { buildOpenApi } from './http/openapi.js';
+import { defaultRateLimits, RateLimiter, type RateLimitConfig } from './http/rate-limit.js';
+import { Router } from './http/router.js';
+import { LiveHub } from './live.js';
+import type { Logger, Services } from './services.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { dropRoutes } from './routes/drops.js';
+import { reservationRoutes } from './routes/reservations.js';
+import { waitlistRoutes } from './routes/waitlist.js';
+import { customerRoutes } from './routes/customers.js';
+
+z.config(en());
+
+export interface AppOptions {
+  /** An opened (and migrated) database. */
+  db: DatabaseHandle;
+  /** @default the system clock */
+  clock?: Clock;
+  log?: Logger;
+  /** Rate limits, or `false` to switch them off. @default defaultRateLimits */
+  rateLimits?: RateLimitConfig | false;
+  /** Public base URL, for the OpenAPI `servers` entry. @default '' (same origin) */
+  publicUrl?: string;
+  /** Extra routes mounted before the API (the demo store pages). */
+  extend?: (app: Hono<AppEnv>) => void;
+}
+
+export interface DropSlotApp {
+  app: Hono<AppEnv>;
+  services: Services;
+  openapi: Record<string, unknown>;
+  /** Expires due holds now (what the sweeper does every second). */
+  sweep(): Promise<number>;
+  /** Starts the background sweeper; returns a stop function. */
+  startWorkers(intervalMs?: number): () => void;
+  close(): Promise<void>;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export const consoleLogger: Logger = {
+  info: (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
+  warn: (message, fields) => console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+const require = createRequire(import.meta.url);
+const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+const swaggerAssets: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+export async function createApp(options: AppOptions): Promise<DropSlotApp> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? silentLogger;
+  const handle = options.db;
+  const live = new LiveHub(clock);
+  await live.start(handle);
+  const services: Services = {
+    db: handle.db,
+    handle,
+    clock,
+    log,
+    live,
+    tokens: await Tokens.load(handle.db, clock),
+    keys: new KeyCache(),
+    rateLimiter: new RateLimiter(
+      handle,
+      options.rateLimits === undefined ? defaultRateLimits : options.rateLimits,
+    ),
+  };
+
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;
+    c.set('requestId', requestId);
+    c.set('services', services);
+    c.header('x-request-id', requestId);
+    await next();
+  });
+  app.use('/v1/*', async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin) {
+      c.header('access-control-allow-origin', origin);
+      c.header('vary', 'Origin');
+      c.header(
+        'access-control-expose-headers',
+        'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Idempotent-Replayed',
+      );
+    }
+    if (c.req.method === 'OPTIONS') {
+      c.header('access-control-allow-methods', 'GET, POST, PATCH, DELETE, OPTIONS');
+      c.header(
+        'access-control-allow-headers',
+        'Authorization, Content-Type, Idempotency-Key, X-Customer-Token, X-Request-Id, Last-Event-ID',
+      );
+      c.header('access-control-max-age', '600');
+      return c.body(null, 204);
+    }
+    await next();
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new ApiError(413, ProblemCode.payloadTooLarge, 'The body is larger than 64 KiB.');
+      },
+    }),
+  );
+  app.onError((error, c) =>
+    problemResponse(c, error, (e) =>
+      log.error('unhandled error', {
+        requestId: c.get('requestId'),
+        error: e instanceof Error ? e.stack : String(e),
+      }),
+    ),
+  );
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      new ApiError(404, ProblemCode.notFound, `No route ${c.req.method} ${c.req.path}.`),
+      () => {},
+    ),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    await services.db.execute(sql`select 1`);
+    return c.json({ status: 'ready', database: handle.kind });
+  });
+
+  const router = new Router(app);
+  catalogRoutes(router);
+  dropRoutes(router);
+  reservationRoutes(router);
+  waitlistRoutes(router);
+  customerRoutes(router);
+  const openapi = buildOpenApi(router.specs, options.publicUrl ?? '/');
+
+  app.get('/openapi.json', (c) => c.json(openapi));
+  app.get('/docs', (c) =>
+    c.html(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>DropSlot API reference</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="api"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/init.js"></script>
+</body>
+</html>`),
+  );
+  app.get('/docs/assets/init.js', (c) =>
+    c.body(
+      "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#api', deepLinking: true });\n",
+      200,
+      {
+        'content-type': 'text/javascript; charset=utf-8',
+      },
+    ),
+  );
+  app.get('/docs/assets/:file', async (c) => {
+    const file = c.req.param('file');
+    const type = swaggerAssets[file];
+    if (!type) throw new ApiError(404, ProblemCode.notFound, 'No such asset.');
+    return c.body(await readFile(path.join(swaggerDir, file)), 200, {
+      'content-type': type,
+      'cache-control': 'public, max-age=3600',
+    });
+  });
+  options.extend?.(app);
+
+  const sweep = () => expireDue(services.db, clock.now());
+  return {
+    app,
+    services,
+    openapi,
+    sweep,
+    startWorkers(intervalMs = 1000) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        sweep()
+          .catch((error) => log.error('sweeper failed', { error: String(error) }))
+          .finally(() => (running = false));
+      }, intervalMs);
+      const purge = setInterval(() => void purgeIdempotencyKeys(services).catch(() => {}), 3600_000);
+      return () => {
+        clearInterval(timer);
+        clearInterval(purge);
+      };
+    },
+    async close() {
+      await live.stop();
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * Opening the database: embedded PGlite (default, a data directory or memory) or PostgreSQL (`DATABASE_URL`).
+ * Both speak the same SQL and the same Drizzle schema; LISTEN/NOTIFY fans live updates out across processes.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export { schema };
+
+/** A Drizzle database over either driver. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A database or an open transaction: anything that runs queries. */
+export type Executor = Pick<Database, 'execute' | 'select' | 'insert' | 'update' | 'delete'>;
+
+/** The channel every server process listens on for live changes. */
+export const EVENTS_CHANNEL = 'dropslot_events';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  /** Subscribes to NOTIFY payloads of `channel`; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Applies the committed SQL migrations (serialised across processes by an advisory lock on PostgreSQL). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** The PostgreSQL pool, for libraries that need a pg client (rate limiter); undefined on PGlite. */
+  pool?: pg.Pool;
+}
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; when absent PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data directory; absent means in memory. */
+  dataDir?: string | undefined;
+  /** PostgreSQL pool size. @default 20 */
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
+  return options.url ? openPostgres(options.url, options.poolSize ?? 20) : openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, onPayload) {
+      const unsubscribe = await client.listen(channel, onPayload);
+      return async () => unsubscribe();
+    },
+    async migrate() {
+      await migratePglite(db as never, { migrationsFolder });
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that dies must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Database;
+  const listeners = new Set<pg.Client>();
+  return {
+    db,
+    kind: 'postgres',
+    pool,
+    async listen(channel, onPayload) {
+      let client: pg.Client | undefined;
+      let closed = false;
+      const connect = async (): Promise<void> => {
+        const next = new pg.Client({ connectionString: url });
+        next.on('notification', (message) => {
+          if (message.channel === channel && message.payload !== undefined) onPayload(message.payload);
+        });
+        next.on('error', () => {
+          listeners.delete(next);
+          if (!closed) setTimeout(() => void connect().catch(() => {}), 500);
+        });
+        await next.connect();
+        await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        listeners.add(next);
+        client = next;
+      };
+      await connect();
+      return async () => {
+        closed = true;
+        if (client) {
+          listeners.delete(client);
+          await client.end().catch(() => {});
+        }
+      };
+    },
+    async migrate() {
+      const lock = await pool.connect();
+      try {
+        await lock.query('SELECT pg_advisory_lock(727001)');
+        await migratePg(db as never, { migrationsFolder });
+      } finally {
+        await lock.query('SELECT pg_advisory_unlock(727001)').catch(() => {});
+        lock.release();
+      }
+    },
+    async close() {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+      await pool.end();
+    },
+  };
+}
+
+/** Runs raw SQL and returns its rows, whichever driver is underneath. */
+export async function rows<T>(executor: Executor, query: SQL): Promise<T[]> {
+  const result = (await executor.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** The PostgreSQL error behind a Drizzle error, if any. */
+export function pgError(error: unknown): { code: string; constraint?: string; detail?: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const candidate = current as { code?: unknown; constraint?: unknown; detail?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
+      return {
+        code: candidate.code,
+        constraint: typeof candidate.constraint === 'string' ? candidate.constraint : undefined,
+        detail: typeof candidate.detail === 'string' ? candidate.detail : undefined,
+      };
+    }
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+/**
+ * Runs `work` in a transaction, retrying on serialization failures and deadlocks (both safe to retry because the
+ * transaction rolled back whole).
+ */
+export async function transaction<T>(db: Database, work: (tx: Executor) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction((tx) => work(tx as unknown as Executor));
+    } catch (error) {
+      const code = pgError(error)?.code;
+      if (attempt < 5 && (code === '40001' || code === '40P01')) {
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/** `pg_notify` on the events channel, inside the caller's transaction (delivered on commit). */
+export function notifySql(payload: SQL): SQL {
+  return sql`pg_notify(${EVENTS_CHANNEL}, ${payload}::text)`;
+}

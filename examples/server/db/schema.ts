@@ -1,0 +1,494 @@
+/**
+ * The reference backend's database schema (Drizzle, PostgreSQL dialect): every table of the drops design plus
+ * the keys, idempotency and rate-limit tables the API needs. Rental tables join in their own migration.
+ * SQL names are snake_case; `docs/data-model.md` maps both source designs onto these tables.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  char,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+const updatedAt = () => ts('updated_at').notNull().defaultNow();
+
+export const stores = pgTable(
+  'stores',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    tenantKey: text('tenant_key').notNull(),
+    logoUrl: text('logo_url'),
+    currency: char('currency', { length: 3 }).notNull().default('EUR'),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    locale: text('locale').notNull().default('en'),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('stores_slug_key').on(t.slug),
+    unique('stores_tenant_key_key').on(t.tenantKey),
+    check('stores_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+  ],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    /** The store whose customer or staff member this is; null for platform admins. */
+    storeId: uuid('store_id').references(() => stores.id, { onDelete: 'cascade' }),
+    email: text('email'),
+    passwordHash: text('password_hash'),
+    name: text('name'),
+    phone: text('phone'),
+    status: text('status').notNull().default('active'),
+    /** The store's own id for a user minted through `POST /customer-sessions`. */
+    externalId: text('external_id'),
+    emailVerifiedAt: ts('email_verified_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('users_store_email_key').on(t.storeId, t.email).nullsNotDistinct(),
+    unique('users_store_external_id_key').on(t.storeId, t.externalId),
+    check('users_status_check', sql`${t.status} in ('active', 'disabled')`),
+    check('users_email_lower_check', sql`${t.email} = lower(${t.email})`),
+    index('users_status_idx').on(t.status),
+  ],
+);
+
+export const roles = pgTable(
+  'roles',
+  {
+    id: id(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+  },
+  (t) => [unique('roles_code_key').on(t.code)],
+);
+
+export const userRoles = pgTable(
+  'user_roles',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roleId: uuid('role_id')
+      .notNull()
+      .references(() => roles.id, { onDelete: 'restrict' }),
+    /** The store the role applies in; null for platform-wide roles (admin). */
+    storeId: uuid('store_id').references(() => stores.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('user_roles_user_role_store_key').on(t.userId, t.roleId, t.storeId).nullsNotDistinct(),
+    index('user_roles_role_idx').on(t.roleId),
+  ],
+);
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    /** The first characters of the key, for people to recognise it (`pk_live_ab12…`). */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the whole key; the key itself is shown once and never stored. */
+    keyHash: text('key_hash').notNull(),
+    allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default([]),
+    label: text('label'),
+    createdAt: createdAt(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [
+    unique('api_keys_key_hash_key').on(t.keyHash),
+    check('api_keys_kind_check', sql`${t.kind} in ('publishable', 'secret')`),
+    index('api_keys_store_idx').on(t.storeId),
+  ],
+);
+
+export const branches = pgTable(
+  'branches',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    address: text('address'),
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
+    phone: text('phone'),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    openingHours: jsonb('opening_hours').$type<Record<string, string[]>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('branches_store_idx').on(t.storeId),
+    check('branches_lat_check', sql`${t.lat} between -90 and 90`),
+    check('branches_lng_check', sql`${t.lng} between -180 and 180`),
+  ],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    images: jsonb('images').$type<string[]>().notNull().default([]),
+    priceCents: integer('price_cents').notNull().default(0),
+    currency: char('currency', { length: 3 }).notNull(),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('products_store_sku_key').on(t.storeId, t.sku),
+    unique('products_store_id_key').on(t.storeId, t.id),
+    check('products_price_check', sql`${t.priceCents} >= 0`),
+    index('products_store_active_idx').on(t.storeId, t.isActive),
+  ],
+);
+
+export interface ReservationRuleJson {
+  holdTtlSeconds: number;
+  claimTtlSeconds: number;
+  maxPerCustomer: number;
+}
+
+export const drops = pgTable(
+  'drops',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    branchId: uuid('branch_id').references(() => branches.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    reservationRule: jsonb('reservation_rule').$type<ReservationRuleJson>().notNull(),
+    status: text('status').notNull().default('published'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('drops_window_check', sql`${t.endsAt} > ${t.startsAt}`),
+    check('drops_status_check', sql`${t.status} in ('draft', 'published', 'cancelled')`),
+    index('drops_store_starts_idx').on(t.storeId, t.startsAt),
+    index('drops_product_idx').on(t.productId),
+    index('drops_status_idx').on(t.status),
+  ],
+);
+
+export const slots = pgTable(
+  'slots',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    dropId: uuid('drop_id')
+      .notNull()
+      .references(() => drops.id, { onDelete: 'cascade' }),
+    startTime: ts('start_time').notNull(),
+    endTime: ts('end_time').notNull(),
+    capacityTotal: integer('capacity_total').notNull(),
+    /** PENDING + CONFIRMED + CHECKED_IN reservations. Never above capacity_total (CHECK). */
+    capacityReserved: integer('capacity_reserved').notNull().default(0),
+    /** WAITING waitlist entries. */
+    capacityWaitlist: integer('capacity_waitlist').notNull().default(0),
+    /** Last waitlist position handed out: positions follow commit order because the slot row is locked to take one. */
+    waitlistSeq: bigint('waitlist_seq', { mode: 'number' }).notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('slots_window_check', sql`${t.endTime} > ${t.startTime}`),
+    check('slots_capacity_total_check', sql`${t.capacityTotal} >= 0`),
+    check(
+      'slots_capacity_reserved_check',
+      sql`${t.capacityReserved} >= 0 and ${t.capacityReserved} <= ${t.capacityTotal}`,
+    ),
+    check('slots_capacity_waitlist_check', sql`${t.capacityWaitlist} >= 0`),
+    index('slots_drop_start_idx').on(t.dropId, t.startTime),
+  ],
+);
+
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    dropId: uuid('drop_id')
+      .notNull()
+      .references(() => drops.id, { onDelete: 'cascade' }),
+    slotId: uuid('slot_id')
+      .notNull()
+      .references(() => slots.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    state: text('state').notNull(),
+    source: text('source').notNull().default('direct'),
+    expiresAt: ts('expires_at'),
+    /** Kept from the source design; the check-in QR is rendered client-side from a signed token instead of a stored image. */
+    qrCodeUrl: text('qr_code_url'),
+    customerNote: text('customer_note'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    confirmedAt: ts('confirmed_at'),
+    cancelledAt: ts('cancelled_at'),
+    checkedInAt: ts('checked_in_at'),
+    expiredAt: ts('expired_at'),
+  },
+  (t) => [
+    check(
+      'reservations_state_check',
+      sql`${t.state} in ('PENDING', 'CONFIRMED', 'CHECKED_IN', 'CANCELLED', 'EXPIRED')`,
+    ),
+    check('reservations_source_check', sql`${t.source} in ('direct', 'waitlist')`),
+    check('reservations_pending_expiry_check', sql`${t.state} <> 'PENDING' or ${t.expiresAt} is not null`),
+    check('reservations_checked_in_check', sql`${t.state} <> 'CHECKED_IN' or ${t.checkedInAt} is not null`),
+    uniqueIndex('reservations_active_user_slot_key')
+      .on(t.userId, t.slotId)
+      .where(sql`state in ('PENDING', 'CONFIRMED', 'CHECKED_IN')`),
+    index('reservations_slot_state_idx').on(t.slotId, t.state),
+    index('reservations_user_drop_idx').on(t.userId, t.dropId),
+    index('reservations_store_created_idx').on(t.storeId, t.createdAt),
+    index('reservations_pending_expiry_idx')
+      .on(t.expiresAt)
+      .where(sql`state = 'PENDING'`),
+  ],
+);
+
+export const waitlist = pgTable(
+  'waitlist',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    dropId: uuid('drop_id')
+      .notNull()
+      .references(() => drops.id, { onDelete: 'cascade' }),
+    slotId: uuid('slot_id')
+      .notNull()
+      .references(() => slots.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    /** Order in the line, from the slot's waitlist_seq: commit order. */
+    position: bigint('position', { mode: 'number' }).notNull(),
+    state: text('state').notNull().default('WAITING'),
+    reservationId: uuid('reservation_id').references(() => reservations.id, { onDelete: 'set null' }),
+    claimDeadline: ts('claim_deadline'),
+    promotedAt: ts('promoted_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('waitlist_state_check', sql`${t.state} in ('WAITING', 'PROMOTED', 'CLAIMED', 'LEFT', 'EXPIRED')`),
+    check('waitlist_promoted_check', sql`${t.state} <> 'PROMOTED' or ${t.reservationId} is not null`),
+    unique('waitlist_slot_position_key').on(t.slotId, t.position),
+    uniqueIndex('waitlist_active_user_slot_key')
+      .on(t.userId, t.slotId)
+      .where(sql`state in ('WAITING', 'PROMOTED')`),
+    index('waitlist_slot_waiting_idx')
+      .on(t.slotId, t.position)
+      .where(sql`state = 'WAITING'`),
+    index('waitlist_user_idx').on(t.userId),
+  ],
+);
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    reservationId: uuid('reservation_id').references(() => reservations.id, { onDelete: 'restrict' }),
+    /** Rentals settle an invoice instead; the invoices table arrives with rentals. */
+    invoiceId: uuid('invoice_id'),
+    provider: text('provider').notNull(),
+    providerIntentId: text('provider_intent_id'),
+    amountCents: integer('amount_cents').notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    status: text('status').notNull(),
+    paidAt: ts('paid_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('payments_amount_check', sql`${t.amountCents} >= 0`),
+    check(
+      'payments_status_check',
+      sql`${t.status} in ('requires_payment_method', 'requires_action', 'processing', 'succeeded', 'failed', 'cancelled', 'refunded')`,
+    ),
+    check('payments_target_check', sql`num_nonnulls(${t.reservationId}, ${t.invoiceId}) = 1`),
+    uniqueIndex('payments_reservation_key').on(t.reservationId),
+    unique('payments_provider_intent_key').on(t.provider, t.providerIntentId),
+    index('payments_store_idx').on(t.storeId),
+  ],
+);
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    storeId: uuid('store_id').references(() => stores.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    template: text('template').notNull(),
+    payload: jsonb('payload').notNull().default({}),
+    status: text('status').notNull().default('pending'),
+    scheduledFor: ts('scheduled_for'),
+    sentAt: ts('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('notifications_channel_check', sql`${t.channel} in ('email', 'sms', 'push', 'log')`),
+    check('notifications_status_check', sql`${t.status} in ('pending', 'sent', 'failed', 'cancelled')`),
+    index('notifications_user_status_idx').on(t.userId, t.status),
+    index('notifications_due_idx')
+      .on(t.scheduledFor)
+      .where(sql`status = 'pending'`),
+  ],
+);
+
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    secret: text('secret').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('webhook_endpoints_store_idx').on(t.storeId)],
+);
+
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    deliveryStatus: text('delivery_status').notNull().default('pending'),
+    retryCount: integer('retry_count').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      'webhook_events_status_check',
+      sql`${t.deliveryStatus} in ('pending', 'delivered', 'failed', 'disabled')`,
+    ),
+    check('webhook_events_retry_check', sql`${t.retryCount} >= 0`),
+    index('webhook_events_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`delivery_status = 'pending'`),
+    index('webhook_events_endpoint_idx').on(t.endpointId, t.createdAt),
+  ],
+);
+
+export const auditLogs = pgTable(
+  'audit_logs',
+  {
+    id: id(),
+    storeId: uuid('store_id').references(() => stores.id, { onDelete: 'cascade' }),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    actorKeyId: uuid('actor_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    ip: text('ip'),
+    ua: text('ua'),
+    requestId: text('request_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('audit_logs_actor_idx').on(t.actorUserId),
+    index('audit_logs_entity_idx').on(t.entity, t.entityId),
+    index('audit_logs_store_created_idx').on(t.storeId, t.createdAt),
+  ],
+);
+
+/** Stored responses of `Idempotency-Key` requests, scoped per API key and customer, kept at least 24 h. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    requestHash: text('request_hash').notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    lockedAt: ts('locked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);
+
+/** Counters of the PostgreSQL rate limiter (shared by every server process). */
+export const rateLimits = pgTable('rate_limits', {
+  key: varchar('key', { length: 255 }).primaryKey(),
+  points: integer('points').notNull().default(0),
+  expire: bigint('expire', { mode: 'number' }),
+});
+
+/** Secrets every server process must share (token signing key), made once on first boot. */
+export const serverSecrets = pgTable('server_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});

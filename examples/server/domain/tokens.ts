@@ -1,0 +1,96 @@
+/**
+ * Signed tokens: customer tokens are JWTs (HS256, jose); check-in QR tokens are short HMAC-signed strings that name
+ * only the reservation (no personal data) so the QR code stays small and easy to scan.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import { sql } from 'drizzle-orm';
+import { rows, schema, type Database } from '../db/index.js';
+import type { Clock } from '../clock.js';
+
+export interface CustomerClaims {
+  userId: string;
+  storeId: string;
+}
+
+const ISSUER = 'dropslot';
+
+export class Tokens {
+  readonly #key: Uint8Array;
+  constructor(
+    secret: string,
+    private readonly clock: Clock,
+  ) {
+    this.#key = new TextEncoder().encode(secret);
+  }
+
+  /** Loads the shared signing secret, creating it on the first boot of the first process. */
+  static async load(db: Database, clock: Clock): Promise<Tokens> {
+    await db
+      .insert(schema.serverSecrets)
+      .values({ name: 'token_secret', value: randomBytes(32).toString('base64url') })
+      .onConflictDoNothing();
+    const [row] = await rows<{ value: string }>(
+      db,
+      sql`select value from ${schema.serverSecrets} where name = 'token_secret'`,
+    );
+    return new Tokens(row!.value, clock);
+  }
+
+  async signCustomerToken(
+    claims: CustomerClaims,
+    ttlSeconds: number,
+  ): Promise<{ token: string; expiresAt: Date }> {
+    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
+    const expiresAt = new Date((nowSeconds + ttlSeconds) * 1000);
+    const token = await new SignJWT({ sid: claims.storeId, typ: 'customer' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(nowSeconds + ttlSeconds)
+      .sign(this.#key);
+    return { token, expiresAt };
+  }
+
+  async verifyCustomerToken(token: string): Promise<CustomerClaims | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.#key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        currentDate: this.clock.now(),
+      });
+      if (payload.typ !== 'customer' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
+        return undefined;
+      }
+      return { userId: payload.sub, storeId: payload.sid };
+    } catch {
+      return undefined;
+    }
+  }
+
+  #mac(body: string): string {
+    return createHmac('sha256', this.#key)
+      .update(`checkin:${body}`)
+      .digest()
+      .subarray(0, 16)
+      .toString('base64url');
+  }
+
+  /** `ds1.<reservation id without dashes>.<128-bit HMAC>`. */
+  checkInToken(reservationId: string): string {
+    const body = reservationId.replaceAll('-', '');
+    return `ds1.${body}.${this.#mac(body)}`;
+  }
+
+  /** The reservation id a check-in token names, if its signature holds. */
+  verifyCheckInToken(token: string): string | undefined {
+    const match = /^ds1\.([0-9a-f]{32})\.([A-Za-z0-9_-]{22})$/.exec(token.trim());
+    if (!match) return undefined;
+    const [, body, mac] = match as unknown as [string, string, string];
+    const expected = Buffer.from(this.#mac(body));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    return `${body.slice(0, 8)}-${body.slice(8, 12)}-${body.slice(12, 16)}-${body.slice(16, 20)}-${body.slice(20)}`;
+  }
+}

@@ -1,0 +1,70 @@
+/** One error path: domain code throws `ApiError`; `problemResponse` turns anything thrown into problem+json. */
+import type { Context } from 'hono';
+import { ProblemCode, type Problem } from '../../../src/schemas/index.js';
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** An error the API answers with: an HTTP status, a stable code, a human detail and optional extra members. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, ProblemCode.notFound, `No such ${what}.`);
+
+export function problemBody(
+  status: number,
+  code: string,
+  detail: string,
+  requestId?: string,
+  extra = {},
+): Problem {
+  return {
+    type: `https://dropslot.dev/problems/${code.replaceAll('_', '-')}`,
+    title: titles[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(requestId ? { requestId } : {}),
+    ...extra,
+  };
+}
+
+/** Serialises an error to an RFC 9457 response. Unknown errors are logged and answered 500 without internals. */
+export function problemResponse(c: Context, error: unknown, log: (e: unknown) => void): Response {
+  const requestId = c.get('requestId' as never) as string | undefined;
+  let status = 500;
+  let body: Problem;
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  if (error instanceof ApiError) {
+    status = error.status;
+    body = problemBody(status, error.code, error.detail, requestId, error.extra);
+    Object.assign(headers, error.headers);
+  } else {
+    log(error);
+    body = problemBody(500, ProblemCode.internal, 'Something went wrong on our side.', requestId);
+  }
+  if (requestId) headers['x-request-id'] = requestId;
+  return new Response(JSON.stringify(body), { status, headers });
+}

@@ -1,0 +1,136 @@
+/**
+ * Routes are declared once, as data: method, path, access, request and response schemas from `src/schemas`.
+ * The same declarations validate requests, serialise responses and generate `/openapi.json`.
+ */
+import type { Context, Hono } from 'hono';
+import * as z from 'zod/mini';
+import { ProblemCode } from '../../../src/schemas/index.js';
+import { ApiError } from './problem.js';
+import type { AppEnv, Auth } from './context.js';
+import { authenticate, requireAccess, type Access } from './auth.js';
+import { withIdempotency } from './idempotency.js';
+import type { Services } from '../services.js';
+
+export interface RouteSpec {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** Hono path under `/v1`, `:name` for parameters. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: Access;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
+  /** The body may be absent (an empty object is assumed). */
+  bodyOptional?: boolean;
+  success: { status: number; schema?: z.ZodMiniType; description: string; contentType?: string };
+  /** Error statuses this route documents besides 400/401/403/429/500. */
+  errors?: number[];
+  /** Applies the named rate limit before the handler. */
+  rateLimit?: 'reserve' | 'auth';
+}
+
+export interface HandlerInput<Q, B> {
+  c: Context<AppEnv>;
+  params: Record<string, string>;
+  query: Q;
+  body: B;
+  auth: Auth;
+  services: Services;
+}
+
+type Infer<T> = T extends z.ZodMiniType ? z.infer<T> : undefined;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Turns zod issues into the problem's field errors. */
+export function validationError(error: z.core.$ZodError, where: 'body' | 'query'): ApiError {
+  const errors = error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+    code: issue.code,
+  }));
+  return new ApiError(400, ProblemCode.validationFailed, `The request ${where} is not valid.`, { errors });
+}
+
+async function readJson(c: Context<AppEnv>, optional: boolean): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') {
+    if (optional) return {};
+    throw new ApiError(400, ProblemCode.validationFailed, 'A JSON body is required.', {
+      errors: [{ path: 'body', message: 'Required', code: 'invalid_type' }],
+    });
+  }
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new ApiError(415, ProblemCode.unsupportedMediaType, 'Send the body as application/json.');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, ProblemCode.malformedJson, 'The body is not valid JSON.');
+  }
+}
+
+/** Collects route specs while mounting them on a Hono app. */
+export class Router {
+  readonly specs: RouteSpec[] = [];
+  constructor(private readonly app: Hono<AppEnv>) {}
+
+  add<S extends RouteSpec>(
+    spec: S,
+    handler: (input: HandlerInput<Infer<S['query']>, Infer<S['body']>>) => Promise<unknown>,
+  ): this {
+    this.specs.push(spec);
+    this.app.on(spec.method.toUpperCase(), `/v1${spec.path}`, async (c) => {
+      const services = c.get('services');
+      const params = c.req.param() as Record<string, string>;
+      for (const [name, value] of Object.entries(params)) {
+        if (name === 'id' && !UUID.test(value))
+          throw new ApiError(
+            404,
+            ProblemCode.notFound,
+            `No such ${spec.tag.toLowerCase().replace(/s$/, '')}.`,
+          );
+      }
+      const auth = await authenticate(c, services, spec.access);
+      await requireAccess(services, auth, spec.access);
+      let query: unknown = undefined;
+      if (spec.query) {
+        const parsed = spec.query.safeParse(c.req.query());
+        if (!parsed.success) throw validationError(parsed.error, 'query');
+        query = parsed.data;
+      }
+      let body: unknown = undefined;
+      let rawBody = '';
+      if (spec.body) {
+        const json = await readJson(c, spec.bodyOptional ?? false);
+        rawBody = JSON.stringify(json);
+        const parsed = spec.body.safeParse(json);
+        if (!parsed.success) throw validationError(parsed.error, 'body');
+        body = parsed.data;
+      }
+      if (spec.rateLimit) await services.rateLimiter.consume(c, spec.rateLimit, auth);
+      const run = async (): Promise<{ status: number; body: unknown } | Response> => {
+        const result = await handler({
+          c,
+          params,
+          query: query as never,
+          body: body as never,
+          auth: auth as Auth,
+          services,
+        });
+        if (result instanceof Response) return result;
+        const out = spec.success.schema ? spec.success.schema.parse(result) : result;
+        return { status: spec.success.status, body: out };
+      };
+      const outcome =
+        spec.method === 'post' && auth ? await withIdempotency(c, services, auth, rawBody, run) : await run();
+      if (outcome instanceof Response) return outcome;
+      if (outcome.status === 204) return c.body(null, 204);
+      return c.json(outcome.body as object, outcome.status as 200);
+    });
+    return this;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Live updates: every process LISTENs on one channel; slot and drop changes committed by any process reach the
+ * stream subscribers of this one. The same notices keep the "known full" cache that lets sold-out reserves be
+ * refused without a database round trip.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DropPhase } from '../../src/schemas/index.js';
+import type { Clock } from './clock.js';
+import { EVENTS_CHANNEL, type DatabaseHandle } from './db/index.js';
+import type { CapacityCache } from './domain/reservations.js';
+import { phaseOf } from './domain/drops.js';
+
+type Notice =
+  | { t: 'slot'; dropId: string; slotId: string; total: number; reserved: number; waitlist: number }
+  | { t: 'drop'; dropId: string };
+
+/** One connected stream: receives ready-made SSE frames. */
+export interface Subscriber {
+  send(frame: string): void;
+  /** Called when the drop itself changed; the stream answers with a fresh snapshot. */
+  resync(): void;
+}
+
+interface DropWatch {
+  subscribers: Set<Subscriber>;
+  startsAt: number;
+  endsAt: number;
+  phase: DropPhase;
+}
+
+interface FullEntry {
+  storeId: string;
+  dropId: string;
+  startsAt: Date;
+  endsAt: Date;
+  waitlistCount: number;
+  until: number;
+}
+
+/** How long a "full" mark is trusted without hearing about the slot again. */
+const FULL_TTL_MS = 5_000;
+
+export class LiveHub implements CapacityCache {
+  readonly #drops = new Map<string, DropWatch>();
+  readonly #full = new Map<string, FullEntry>();
+  readonly #bootId = randomBytes(4).toString('hex');
+  #seq = 0;
+  #unlisten?: () => Promise<void>;
+  #ticker?: ReturnType<typeof setInterval>;
+
+  constructor(private readonly clock: Clock) {}
+
+  async start(handle: DatabaseHandle): Promise<void> {
+    this.#unlisten = await handle.listen(EVENTS_CHANNEL, (payload) => this.#onNotice(payload));
+    this.#ticker = setInterval(() => this.tickPhases(), 250);
+    this.#ticker.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#ticker) clearInterval(this.#ticker);
+    await this.#unlisten?.();
+    for (const watch of this.#drops.values()) watch.subscribers.clear();
+    this.#drops.clear();
+  }
+
+  /** An SSE frame with a fresh id (`<boot>-<n>`: ids of one process are increasing). */
+  frame(event: string, data: unknown): string {
+    return `id: ${this.#bootId}-${++this.#seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  }
+
+  subscribe(dropId: string, window: { startsAt: Date; endsAt: Date }, subscriber: Subscriber): () => void {
+    let watch = this.#drops.get(dropId);
+    if (!watch) {
+      const startsAt = window.startsAt.getTime();
+      const endsAt = window.endsAt.getTime();
+      watch = {
+        subscribers: new Set(),
+        startsAt,
+        endsAt,
+        phase: phaseOf(window.startsAt, window.endsAt, this.clock.now()),
+      };
+      this.#drops.set(dropId, watch);
+    }
+    watch.subscribers.add(subscriber);
+    return () => {
+      watch.subscribers.delete(subscriber);
+      if (watch.subscribers.size === 0) this.#drops.delete(dropId);
+    };
+  }
+
+  subscriberCount(dropId?: string): number {
+    if (dropId) return this.#drops.get(dropId)?.subscribers.size ?? 0;
+    let n = 0;
+    for (const watch of this.#drops.values()) n += watch.subscribers.size;
+    return n;
+  }
+
+  /** Sends `phase` events to drops whose phase changed on server time. */
+  tickPhases(): void {
+    const now = this.clock.now();
+    for (const [dropId, watch] of this.#drops) {
+      const phase = phaseOf(new Date(watch.startsAt), new Date(watch.endsAt), now);
+      if (phase === watch.phase) continue;
+      watch.phase = phase;
+      const at = new Date(phase === 'live' ? watch.startsAt : watch.endsAt).toISOString();
+      this.#broadcast(watch, this.frame('phase', { dropId, phase, at }));
+    }
+  }
+
+  #broadcast(watch: DropWatch, frame: string): void {
+    for (const subscriber of watch.subscribers) subscriber.send(frame);
+  }
+
+  #onNotice(payload: string): void {
+    let notice: Notice;
+    try {
+      notice = JSON.parse(payload) as Notice;
+    } catch {
+      return;
+    }
+    if (notice.t === 'slot') {
+      const full = this.#full.get(notice.slotId);
+      if (notice.reserved < notice.total) this.#full.delete(notice.slotId);
+      else if (full) Object.assign(full, { waitlistCount: notice.waitlist, until: Date.now() + FULL_TTL_MS });
+      const watch = this.#drops.get(notice.dropId);
+      if (watch) {
+        this.#broadcast(
+          watch,
+          this.frame('slot', {
+            dropId: notice.dropId,
+            slotId: notice.slotId,
+            capacityTotal: notice.total,
+            capacityReserved: notice.reserved,
+            capacityRemaining: notice.total - notice.reserved,
+            waitlistCount: notice.waitlist,
+          }),
+        );
+      }
+    } else if (notice.t === 'drop') {
+      for (const [slotId, entry] of this.#full) if (entry.dropId === notice.dropId) this.#full.delete(slotId);
+      const watch = this.#drops.get(notice.dropId);
+      if (watch) for (const subscriber of watch.subscribers) subscriber.resync();
+    }
+  }
+
+  /** Updates the window used for phase events after a resync read the drop again. */
+  updateWindow(dropId: string, startsAt: Date, endsAt: Date): void {
+    const watch = this.#drops.get(dropId);
+    if (!watch) return;
+    watch.startsAt = startsAt.getTime();
+    watch.endsAt = endsAt.getTime();
+    watch.phase = phaseOf(startsAt, endsAt, this.clock.now());
+  }
+
+  knownFull(slotId: string, storeId: string, now: Date) {
+    const entry = this.#full.get(slotId);
+    if (!entry || entry.storeId !== storeId || entry.until < Date.now()) return undefined;
+    if (now < entry.startsAt || now >= entry.endsAt) return undefined;
+    return { dropId: entry.dropId, waitlistCount: entry.waitlistCount };
+  }
+
+  markFull(slotId: string, info: Omit<FullEntry, 'until'>): void {
+    this.#full.set(slotId, { ...info, until: Date.now() + FULL_TTL_MS });
+  }
+}

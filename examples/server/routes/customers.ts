@@ -1,0 +1,100 @@
+import {
+  Customer,
+  CustomerSession,
+  CustomerSessionCreate,
+  ProblemCode,
+  SignIn,
+  SignUp,
+} from '../../../src/schemas/index.js';
+import type { Router } from '../http/router.js';
+import { actorOf } from '../http/actor.js';
+import { ApiError } from '../http/problem.js';
+import { createSession, getCustomer, signIn, signUp } from '../domain/customers.js';
+
+export function customerRoutes(router: Router): void {
+  router
+    .add(
+      {
+        method: 'post',
+        path: '/customers/sign-up',
+        operationId: 'signUp',
+        summary: 'Create a customer account',
+        description:
+          'With a publishable key. The password is stored as an argon2id hash. Rate limited per IP.',
+        tag: 'Customers',
+        access: 'publishable',
+        body: SignUp,
+        rateLimit: 'auth',
+        success: {
+          status: 201,
+          schema: CustomerSession,
+          description: 'A customer token for the new account.',
+        },
+        errors: [409],
+      },
+      async ({ c, services, auth, body }) =>
+        signUp(services.db, services.tokens, actorOf(c, auth), body, services.clock.now()),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/customers/sign-in',
+        operationId: 'signIn',
+        summary: 'Sign in',
+        tag: 'Customers',
+        access: 'publishable',
+        body: SignIn,
+        rateLimit: 'auth',
+        success: { status: 200, schema: CustomerSession, description: 'A customer token.' },
+      },
+      async ({ services, auth, body }) => signIn(services.db, services.tokens, auth.storeId, body),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/customer-sessions',
+        operationId: 'createCustomerSession',
+        summary: "Mint a customer token for a user of the store's own login",
+        description:
+          'Secret key only (from the store’s backend, like an ephemeral key). Creates the customer on first sight of ' +
+          '`externalId`.',
+        tag: 'Customers',
+        access: 'owner',
+        body: CustomerSessionCreate,
+        success: { status: 201, schema: CustomerSession, description: 'A customer token.' },
+        errors: [409],
+      },
+      async ({ c, services, auth, body }) => {
+        if (auth.keyKind !== 'secret') {
+          throw new ApiError(
+            403,
+            ProblemCode.wrongKeyKind,
+            'Customer sessions are minted with a secret key.',
+          );
+        }
+        return createSession(services.db, services.tokens, actorOf(c, auth), body, services.clock.now());
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/customers/me',
+        operationId: 'getMe',
+        summary: 'The signed-in customer',
+        tag: 'Customers',
+        access: 'customer',
+        success: { status: 200, schema: Customer, description: 'The customer of the token.' },
+        errors: [404],
+      },
+      async ({ services, auth }) => {
+        if (!auth.userId) {
+          throw new ApiError(
+            401,
+            ProblemCode.customerTokenRequired,
+            'Send `X-Customer-Token` to know who you are.',
+          );
+        }
+        return getCustomer(services.db, auth.storeId, auth.userId);
+      },
+    );
+}

@@ -1,0 +1,221 @@
+import {
+  CheckIn,
+  CheckInCreate,
+  ProblemCode,
+  Reservation,
+  ReservationCreate,
+  ReservationList,
+  ReservationListQuery,
+} from '../../../src/schemas/index.js';
+import type { Router } from '../http/router.js';
+import type { Auth } from '../http/context.js';
+import type { Services } from '../services.js';
+import { actorOf } from '../http/actor.js';
+import { isStaff } from '../http/auth.js';
+import { ApiError, notFound } from '../http/problem.js';
+import { schema } from '../db/index.js';
+import { and, eq } from 'drizzle-orm';
+import {
+  cancelReservation,
+  checkIn,
+  confirmReservation,
+  getReservation,
+  listReservations,
+  reserve,
+  serializeReservation,
+} from '../domain/reservations.js';
+
+/** The customer a secret-key call acts for (`customerId`), or the customer of the token. */
+export async function customerFor(
+  services: Services,
+  auth: Auth,
+  customerId: string | undefined,
+): Promise<string> {
+  if (auth.keyKind === 'publishable') {
+    if (customerId && customerId !== auth.userId) {
+      throw new ApiError(403, ProblemCode.forbidden, 'A customer token acts only for its own customer.');
+    }
+    return auth.userId!;
+  }
+  const id = customerId ?? auth.userId;
+  if (!id) {
+    throw new ApiError(400, ProblemCode.validationFailed, 'With a secret key, name the customer.', {
+      errors: [{ path: 'body.customerId', message: 'Required with a secret key', code: 'invalid_type' }],
+    });
+  }
+  const [user] = await services.db
+    .select({ id: schema.users.id })
+    .from(schema.users)
+    .where(and(eq(schema.users.storeId, auth.storeId), eq(schema.users.id, id)));
+  if (!user) throw notFound('customer');
+  return id;
+}
+
+/** Which customer's rows the caller sees: all for secret keys and staff, else only the token's own. */
+async function scopeOf(services: Services, auth: Auth): Promise<string | undefined> {
+  return (await isStaff(services, auth)) ? undefined : auth.userId;
+}
+
+export function reservationRoutes(router: Router): void {
+  router
+    .add(
+      {
+        method: 'post',
+        path: '/reservations',
+        operationId: 'createReservation',
+        summary: 'Reserve a place (take a hold)',
+        description:
+          'Takes one place of the slot as a PENDING hold that expires at `expiresAt` unless confirmed. 409 `slot_full` ' +
+          '(with a waitlist hint), `drop_not_open`, `drop_closed`, `already_reserved`, `reservation_limit_reached`. ' +
+          'Rate limited per customer and per IP.',
+        tag: 'Reservations',
+        access: 'customer',
+        body: ReservationCreate,
+        rateLimit: 'reserve',
+        success: { status: 201, schema: Reservation, description: 'The hold.' },
+        errors: [404, 409],
+      },
+      async ({ c, services, auth, body }) => {
+        const userId = await customerFor(services, auth, body.customerId);
+        const row = await reserve(
+          services.db,
+          services.live,
+          actorOf(c, auth),
+          { slotId: body.slotId, userId, customerNote: body.customerNote },
+          services.clock.now(),
+        );
+        return serializeReservation(row, services.tokens, true);
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/reservations',
+        operationId: 'listReservations',
+        summary: 'List reservations',
+        description: 'Newest first. A customer sees their own; staff and secret keys see the whole store.',
+        tag: 'Reservations',
+        access: 'customer',
+        query: ReservationListQuery,
+        success: { status: 200, schema: ReservationList, description: 'A page of reservations.' },
+      },
+      async ({ services, auth, query }) => {
+        const result = await listReservations(
+          services.db,
+          auth.storeId,
+          await scopeOf(services, auth),
+          query,
+        );
+        const show = (userId: string) => auth.keyKind === 'secret' || userId === auth.userId;
+        return {
+          data: result.data.map((row) => serializeReservation(row, services.tokens, show(row.userId))),
+          hasMore: result.hasMore,
+        };
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/reservations/:id',
+        operationId: 'getReservation',
+        summary: 'Retrieve a reservation',
+        description: 'A lapsed hold is expired on read (exactly once) and shown EXPIRED.',
+        tag: 'Reservations',
+        access: 'customer',
+        success: { status: 200, schema: Reservation, description: 'The reservation.' },
+        errors: [404],
+      },
+      async ({ services, auth, params }) => {
+        const row = await getReservation(
+          services.db,
+          auth.storeId,
+          params.id!,
+          await scopeOf(services, auth),
+          services.clock.now(),
+        );
+        return serializeReservation(
+          row,
+          services.tokens,
+          auth.keyKind === 'secret' || row.userId === auth.userId,
+        );
+      },
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/reservations/:id/confirm',
+        operationId: 'confirmReservation',
+        summary: 'Confirm a hold',
+        description:
+          'PENDING → CONFIRMED, with the check-in `qrToken`. 409 `hold_expired` once the hold lapsed.',
+        tag: 'Reservations',
+        access: 'customer',
+        success: { status: 200, schema: Reservation, description: 'The confirmed reservation.' },
+        errors: [404, 409],
+      },
+      async ({ c, services, auth, params }) => {
+        const owner = auth.keyKind === 'secret' ? undefined : auth.userId;
+        const row = await confirmReservation(
+          services.db,
+          actorOf(c, auth),
+          params.id!,
+          owner,
+          services.clock.now(),
+        );
+        return serializeReservation(row, services.tokens, true);
+      },
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/reservations/:id/cancel',
+        operationId: 'cancelReservation',
+        summary: 'Cancel a reservation',
+        description:
+          'Frees the place; the head of the waitlist is promoted into a hold in the same transaction.',
+        tag: 'Reservations',
+        access: 'customer',
+        success: { status: 200, schema: Reservation, description: 'The cancelled reservation.' },
+        errors: [404, 409],
+      },
+      async ({ c, services, auth, params }) => {
+        const owner = auth.keyKind === 'secret' ? undefined : auth.userId;
+        const row = await cancelReservation(
+          services.db,
+          actorOf(c, auth),
+          params.id!,
+          owner,
+          services.clock.now(),
+        );
+        return serializeReservation(row, services.tokens, true);
+      },
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/check-ins',
+        operationId: 'createCheckIn',
+        summary: 'Check a reservation in by its QR token (staff)',
+        description: 'Redeems the token once. A second scan is 409 `qr_already_used` with `firstUsedAt`.',
+        tag: 'Check-ins',
+        access: 'staff',
+        body: CheckInCreate,
+        success: { status: 201, schema: CheckIn, description: 'The check-in.' },
+        errors: [409],
+      },
+      async ({ c, services, auth, body }) => {
+        const row = await checkIn(
+          services.db,
+          services.tokens,
+          actorOf(c, auth),
+          body.qrToken,
+          services.clock.now(),
+        );
+        return {
+          reservationId: row.id,
+          checkedInAt: row.checkedInAt!.toISOString(),
+          reservation: serializeReservation(row, services.tokens, false),
+        };
+      },
+    );
+}

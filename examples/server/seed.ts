@@ -1,0 +1,323 @@
+/** Stores with keys, and the demo store `npm start` shows: drops opening soon, open now, and sold out with a waitlist. */
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { hash } from '@node-rs/argon2';
+import { schema, transaction, type Database, type Executor } from './db/index.js';
+import { hashKey } from './http/auth.js';
+import type { Clock } from './clock.js';
+
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A new API key: `pk_test_…` or `sk_test_…` with 32 random base-62 characters. */
+export function newApiKey(kind: 'publishable' | 'secret'): string {
+  const bytes = randomBytes(32);
+  let body = '';
+  for (const byte of bytes) body += BASE62[byte % 62];
+  return `${kind === 'publishable' ? 'pk' : 'sk'}_test_${body}`;
+}
+
+export interface StoreInput {
+  name: string;
+  slug: string;
+  currency?: string;
+  timeZone?: string;
+  locale?: string;
+  allowedOrigins?: string[];
+}
+
+export interface CreatedStore {
+  storeId: string;
+  publishableKey: string;
+  secretKey: string;
+}
+
+/** Creates a store with one publishable and one secret key; the keys are returned once and stored hashed. */
+export async function createStore(db: Executor, input: StoreInput, now: Date): Promise<CreatedStore> {
+  const [store] = await db
+    .insert(schema.stores)
+    .values({
+      name: input.name,
+      slug: input.slug,
+      tenantKey: `tn_${randomBytes(8).toString('hex')}`,
+      currency: input.currency ?? 'EUR',
+      timeZone: input.timeZone ?? 'UTC',
+      locale: input.locale ?? 'en',
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  const publishableKey = newApiKey('publishable');
+  const secretKey = newApiKey('secret');
+  await db.insert(schema.apiKeys).values([
+    {
+      storeId: store!.id,
+      kind: 'publishable',
+      prefix: publishableKey.slice(0, 12),
+      keyHash: hashKey(publishableKey),
+      allowedOrigins: input.allowedOrigins ?? [],
+      label: 'Default publishable key',
+      createdAt: now,
+    },
+    {
+      storeId: store!.id,
+      kind: 'secret',
+      prefix: secretKey.slice(0, 12),
+      keyHash: hashKey(secretKey),
+      label: 'Default secret key',
+      createdAt: now,
+    },
+  ]);
+  return { storeId: store!.id, publishableKey, secretKey };
+}
+
+/** Creates a user of a store with a password and roles. */
+export async function createUser(
+  db: Executor,
+  storeId: string,
+  input: { email: string; password?: string; name?: string; roles: ('owner' | 'staff' | 'customer')[] },
+  now: Date,
+): Promise<string> {
+  const [user] = await db
+    .insert(schema.users)
+    .values({
+      storeId,
+      email: input.email.toLowerCase(),
+      name: input.name ?? null,
+      passwordHash: input.password ? await hash(input.password) : null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  for (const role of input.roles) {
+    await db.execute(
+      sql`insert into user_roles (user_id, role_id, store_id) select ${user!.id}, id, ${storeId} from roles where code = ${role}`,
+    );
+  }
+  return user!.id;
+}
+
+export const DEMO_SLUG = 'demo';
+export const DEMO_STAFF = { email: 'staff@demo.dropslot.test', password: 'dropslot-staff' };
+export const DEMO_SHOPPER = { email: 'shopper@demo.dropslot.test', password: 'dropslot-shopper' };
+
+export interface DemoSeed extends CreatedStore {
+  created: boolean;
+}
+
+/** Seeds the demo store once; later calls find it and return `created: false` (keys are only known on creation). */
+export async function seedDemo(
+  db: Database,
+  clock: Clock,
+): Promise<DemoSeed | { created: false; storeId: string }> {
+  const [existing] = await db
+    .select({ id: schema.stores.id })
+    .from(schema.stores)
+    .where(eq(schema.stores.slug, DEMO_SLUG));
+  if (existing) return { created: false, storeId: existing.id };
+  const now = clock.now();
+  const minute = 60_000;
+  const hour = 60 * minute;
+  const day = 24 * hour;
+  // Slots start on the next whole hour of tomorrow, so they read naturally in the store's zone.
+  const tomorrow = new Date(Math.ceil((now.getTime() + day) / hour) * hour);
+  return transaction(db, async (tx) => {
+    const keys = await createStore(
+      tx,
+      {
+        name: 'Northside Sneakers',
+        slug: DEMO_SLUG,
+        currency: 'EUR',
+        timeZone: 'Europe/Berlin',
+        locale: 'en',
+      },
+      now,
+    );
+    const { storeId } = keys;
+    const [branch] = await tx
+      .insert(schema.branches)
+      .values({
+        storeId,
+        name: 'Northside Mitte',
+        address: 'Torstraße 101, 10119 Berlin',
+        lat: 52.5291,
+        lng: 13.4013,
+        phone: '+49 30 1234567',
+        timeZone: 'Europe/Berlin',
+        openingHours: {
+          mon: ['10:00-20:00'],
+          tue: ['10:00-20:00'],
+          wed: ['10:00-20:00'],
+          thu: ['10:00-20:00'],
+          fri: ['10:00-21:00'],
+          sat: ['10:00-18:00'],
+        },
+        createdAt: now,
+      })
+      .returning();
+    await createUser(
+      tx,
+      storeId,
+      { email: DEMO_STAFF.email, password: DEMO_STAFF.password, name: 'Sam (staff)', roles: ['staff'] },
+      now,
+    );
+    await createUser(
+      tx,
+      storeId,
+      {
+        email: 'owner@demo.dropslot.test',
+        password: 'dropslot-owner',
+        name: 'Olivia (owner)',
+        roles: ['owner'],
+      },
+      now,
+    );
+    const shopper = await createUser(
+      tx,
+      storeId,
+      { email: DEMO_SHOPPER.email, password: DEMO_SHOPPER.password, name: 'Alex', roles: ['customer'] },
+      now,
+    );
+
+    const products = await tx
+      .insert(schema.products)
+      .values(
+        [
+          {
+            sku: 'AUR-RUN-MID',
+            name: 'Aurora Runner “Midnight”',
+            description: 'Reflective knit runner, numbered pairs.',
+            priceCents: 18900,
+          },
+          {
+            sku: 'CRT-CLS-WHT',
+            name: 'Court Classic White',
+            description: 'The leather court shoe, restocked.',
+            priceCents: 11900,
+          },
+          {
+            sku: 'CLB-LOW-EMB',
+            name: 'Collab Low “Ember”',
+            description: 'Suede low-top with hand-dyed laces. 6 pairs.',
+            priceCents: 24900,
+          },
+        ].map((p) => ({ ...p, storeId, currency: 'EUR', images: [], createdAt: now, updatedAt: now })),
+      )
+      .returning();
+    const [aurora, court, ember] = products as [
+      (typeof products)[0],
+      (typeof products)[0],
+      (typeof products)[0],
+    ];
+
+    const rule = { holdTtlSeconds: 600, claimTtlSeconds: 900, maxPerCustomer: 1 };
+    const drops = await tx
+      .insert(schema.drops)
+      .values(
+        [
+          {
+            productId: aurora.id,
+            name: 'Aurora Runner — midnight drop',
+            description: 'Opens a few minutes after the server starts. Pick a fitting slot at the store.',
+            startsAt: new Date(now.getTime() + 3 * minute),
+            endsAt: new Date(now.getTime() + 2 * day),
+          },
+          {
+            productId: court.id,
+            name: 'Court Classic restock',
+            description: 'Open now: book a fitting slot.',
+            startsAt: new Date(now.getTime() - hour),
+            endsAt: new Date(now.getTime() + 3 * day),
+          },
+          {
+            productId: ember.id,
+            name: 'Collab Low “Ember” — sold out',
+            description: 'Every place is taken; join a waitlist to be offered a freed place.',
+            startsAt: new Date(now.getTime() - 2 * hour),
+            endsAt: new Date(now.getTime() + 3 * day),
+          },
+        ].map((d) => ({
+          ...d,
+          storeId,
+          branchId: branch!.id,
+          reservationRule: rule,
+          status: 'published',
+          createdAt: now,
+          updatedAt: now,
+        })),
+      )
+      .returning();
+    const [auroraDrop, courtDrop, emberDrop] = drops as [
+      (typeof drops)[0],
+      (typeof drops)[0],
+      (typeof drops)[0],
+    ];
+    const slotRows = (dropId: string, count: number, capacity: (i: number) => number) =>
+      Array.from({ length: count }, (_, i) => ({
+        storeId,
+        dropId,
+        startTime: new Date(tomorrow.getTime() + i * hour),
+        endTime: new Date(tomorrow.getTime() + (i + 1) * hour),
+        capacityTotal: capacity(i),
+        createdAt: now,
+        updatedAt: now,
+      }));
+    await tx
+      .insert(schema.slots)
+      .values([
+        ...slotRows(auroraDrop.id, 6, () => 20),
+        ...slotRows(courtDrop.id, 8, (i) => [10, 15, 25, 25, 20, 15, 10, 5][i]!),
+      ]);
+    const emberSlots = await tx
+      .insert(schema.slots)
+      .values(slotRows(emberDrop.id, 2, () => 3))
+      .returning();
+
+    // Sold out: every place of the Ember drop is held (confirmed) by demo customers; two more wait in line.
+    let n = 0;
+    for (const slot of emberSlots) {
+      for (let i = 0; i < slot.capacityTotal; i++) {
+        const userId = await createUser(
+          tx,
+          storeId,
+          { email: `fan${++n}@demo.dropslot.test`, name: `Fan ${n}`, roles: ['customer'] },
+          now,
+        );
+        await tx.insert(schema.reservations).values({
+          storeId,
+          dropId: emberDrop.id,
+          slotId: slot.id,
+          userId,
+          state: 'CONFIRMED',
+          source: 'direct',
+          createdAt: now,
+          updatedAt: now,
+          confirmedAt: now,
+        });
+      }
+      for (let i = 0; i < 2; i++) {
+        const userId = await createUser(
+          tx,
+          storeId,
+          { email: `fan${++n}@demo.dropslot.test`, name: `Fan ${n}`, roles: ['customer'] },
+          now,
+        );
+        await tx.insert(schema.waitlist).values({
+          storeId,
+          dropId: emberDrop.id,
+          slotId: slot.id,
+          userId,
+          position: i + 1,
+          state: 'WAITING',
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+      await tx
+        .update(schema.slots)
+        .set({ capacityReserved: slot.capacityTotal, capacityWaitlist: 2, waitlistSeq: 2 })
+        .where(eq(schema.slots.id, slot.id));
+    }
+    void shopper;
+    return { ...keys, created: true };
+  });
+}

@@ -1,0 +1,24 @@
+import type { Clock } from './clock.js';
+import type { Database, DatabaseHandle } from './db/index.js';
+import type { Tokens } from './domain/tokens.js';
+import type { KeyCache } from './http/auth.js';
+import type { RateLimiter } from './http/rate-limit.js';
+import type { LiveHub } from './live.js';
+
+/** Everything a route needs, built once per app by `createApp`. */
+export interface Services {
+  db: Database;
+  handle: DatabaseHandle;
+  clock: Clock;
+  tokens: Tokens;
+  keys: KeyCache;
+  rateLimiter: RateLimiter;
+  live: LiveHub;
+  log: Logger;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
