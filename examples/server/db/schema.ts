@@ -68,7 +68,12 @@ export const users = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    unique('users_store_email_key').on(t.storeId, t.email).nullsNotDistinct(),
+    uniqueIndex('users_store_email_key')
+      .on(t.storeId, t.email)
+      .where(sql`store_id is not null and email is not null`),
+    uniqueIndex('users_platform_email_key')
+      .on(t.email)
+      .where(sql`store_id is null`),
     unique('users_store_external_id_key').on(t.storeId, t.externalId),
     check('users_status_check', sql`${t.status} in ('active', 'disabled')`),
     check('users_email_lower_check', sql`${t.email} = lower(${t.email})`),

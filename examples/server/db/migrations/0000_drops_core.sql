@@ -222,7 +222,6 @@ CREATE TABLE "users" (
 	"email_verified_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "users_store_email_key" UNIQUE NULLS NOT DISTINCT("store_id","email"),
 	CONSTRAINT "users_store_external_id_key" UNIQUE("store_id","external_id"),
 	CONSTRAINT "users_status_check" CHECK ("users"."status" in ('active', 'disabled')),
 	CONSTRAINT "users_email_lower_check" CHECK ("users"."email" = lower("users"."email"))
@@ -323,6 +322,8 @@ CREATE INDEX "reservations_store_created_idx" ON "reservations" USING btree ("st
 CREATE INDEX "reservations_pending_expiry_idx" ON "reservations" USING btree ("expires_at") WHERE state = 'PENDING';--> statement-breakpoint
 CREATE INDEX "slots_drop_start_idx" ON "slots" USING btree ("drop_id","start_time");--> statement-breakpoint
 CREATE INDEX "user_roles_role_idx" ON "user_roles" USING btree ("role_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "users_store_email_key" ON "users" USING btree ("store_id","email") WHERE store_id is not null and email is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "users_platform_email_key" ON "users" USING btree ("email") WHERE store_id is null;--> statement-breakpoint
 CREATE INDEX "users_status_idx" ON "users" USING btree ("status");--> statement-breakpoint
 CREATE UNIQUE INDEX "waitlist_active_user_slot_key" ON "waitlist" USING btree ("user_id","slot_id") WHERE state in ('WAITING', 'PROMOTED');--> statement-breakpoint
 CREATE INDEX "waitlist_slot_waiting_idx" ON "waitlist" USING btree ("slot_id","position") WHERE state = 'WAITING';--> statement-breakpoint

@@ -1,0 +1,217 @@
+/** A running reference backend for one test: its own database, a manual clock, a store with keys, real HTTP. */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
+import { createApp, type DropSlotApp } from '../../examples/server/app.js';
+import { ManualClock } from '../../examples/server/clock.js';
+import { rows, schema, type DatabaseHandle } from '../../examples/server/db/index.js';
+import type { RateLimitConfig } from '../../examples/server/http/rate-limit.js';
+import { createStore, createUser, type CreatedStore } from '../../examples/server/seed.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './db.js';
+
+export interface Call {
+  key?: string | null;
+  token?: string;
+  body?: unknown;
+  /** Sent as-is (for malformed JSON tests). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  idempotencyKey?: string;
+}
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface TestApp {
+  kind: DatabaseKind;
+  dropslot: DropSlotApp;
+  handle: DatabaseHandle;
+  database: TestDatabase;
+  clock: ManualClock;
+  baseUrl: string;
+  store: CreatedStore;
+  /** HTTP call; `key` defaults to the store's publishable key (`null` sends none). */
+  call<T = any>(method: string, path: string, options?: Call): Promise<Reply<T>>;
+  /** A new customer of the store and their token. */
+  customer(): Promise<{ id: string; token: string }>;
+  /** A staff member's token. */
+  staff(): Promise<{ id: string; token: string }>;
+  /** A published drop with `slots` slots (capacity each), open now unless `startsAt` says otherwise. */
+  drop(options?: {
+    capacity?: number;
+    slots?: number;
+    startsAt?: Date;
+    endsAt?: Date;
+    rule?: Record<string, number>;
+  }): Promise<{ dropId: string; slotIds: string[] }>;
+  /** Row counts of every table and capacity sums: equal before and after means nothing changed. */
+  fingerprint(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export const START = new Date('2030-03-01T09:00:00.000Z');
+
+let customerSeq = 0;
+
+export async function startTestApp(
+  kind: DatabaseKind,
+  options: { rateLimits?: RateLimitConfig | false; database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase(kind));
+  const handle = await database.open();
+  const clock = new ManualClock(START);
+  const dropslot = await createApp({ db: handle, clock, rateLimits: options.rateLimits ?? false });
+  const store = await createStore(
+    handle.db,
+    { name: 'Test store', slug: `test-${Math.random().toString(36).slice(2)}` },
+    clock.now(),
+  );
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: dropslot.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const call: TestApp['call'] = async (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...o.headers };
+    const key = o.key === undefined ? store.publishableKey : o.key;
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (o.token) headers['x-customer-token'] = o.token;
+    if (o.idempotencyKey) headers['idempotency-key'] = o.idempotencyKey;
+    let body: string | undefined = o.rawBody;
+    if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON: keep the text.
+    }
+    return { status: response.status, headers: response.headers, body: parsed as never };
+  };
+
+  const customer = async () => {
+    const externalId = `c${++customerSeq}-${Math.random().toString(36).slice(2)}`;
+    const reply = await call('POST', '/v1/customer-sessions', { key: store.secretKey, body: { externalId } });
+    if (reply.status !== 201)
+      throw new Error(`customer session: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return { id: reply.body.customer.id as string, token: reply.body.token as string };
+  };
+
+  const staff = async () => {
+    const email = `staff${++customerSeq}@test.example`;
+    const id = await createUser(
+      handle.db,
+      store.storeId,
+      { email, password: 'staff-password', roles: ['staff'] },
+      clock.now(),
+    );
+    const reply = await call('POST', '/v1/customers/sign-in', {
+      body: { email, password: 'staff-password' },
+    });
+    if (reply.status !== 200) throw new Error(`staff sign-in: ${reply.status}`);
+    return { id, token: reply.body.token as string };
+  };
+
+  const drop: TestApp['drop'] = async (o = {}) => {
+    const [product] = await handle.db
+      .insert(schema.products)
+      .values({
+        storeId: store.storeId,
+        sku: `SKU-${Math.random().toString(36).slice(2, 10)}`,
+        name: 'Sneaker',
+        currency: 'EUR',
+        priceCents: 10000,
+      })
+      .returning();
+    const startsAt = o.startsAt ?? new Date(clock.now().getTime() - 60_000);
+    const endsAt = o.endsAt ?? new Date(startsAt.getTime() + 7 * 86_400_000);
+    const created = await call('POST', '/v1/drops', {
+      key: store.secretKey,
+      body: {
+        productId: product!.id,
+        name: 'Test drop',
+        startsAt: startsAt.toISOString(),
+        endsAt: endsAt.toISOString(),
+        ...(o.rule && { reservationRule: o.rule }),
+      },
+    });
+    if (created.status !== 201) throw new Error(`drop: ${created.status} ${JSON.stringify(created.body)}`);
+    const slotIds: string[] = [];
+    for (let i = 0; i < (o.slots ?? 1); i++) {
+      const slot = await call('POST', `/v1/drops/${created.body.id}/slots`, {
+        key: store.secretKey,
+        body: {
+          startsAt: new Date(START.getTime() + 86_400_000 + i * 3_600_000).toISOString(),
+          endsAt: new Date(START.getTime() + 86_400_000 + (i + 1) * 3_600_000).toISOString(),
+          capacityTotal: o.capacity ?? 10,
+        },
+      });
+      if (slot.status !== 201) throw new Error(`slot: ${slot.status} ${JSON.stringify(slot.body)}`);
+      slotIds.push(slot.body.id);
+    }
+    return { dropId: created.body.id, slotIds };
+  };
+
+  const fingerprint = async () => {
+    const [counts] = await rows<Record<string, number>>(
+      handle.db,
+      sql`select
+        (select count(*) from users)::int as users, (select count(*) from stores)::int as stores,
+        (select count(*) from products)::int as products, (select count(*) from drops)::int as drops,
+        (select count(*) from slots)::int as slots, (select count(*) from reservations)::int as reservations,
+        (select count(*) from waitlist)::int as waitlist, (select count(*) from audit_logs)::int as audit_logs,
+        (select count(*) from api_keys)::int as api_keys,
+        (select coalesce(sum(capacity_reserved), 0) from slots)::int as reserved,
+        (select coalesce(sum(capacity_waitlist), 0) from slots)::int as waiting,
+        (select count(*) from reservations where state = 'CHECKED_IN')::int as checked_in,
+        (select coalesce(max(updated_at), 'epoch')::text from products) as products_updated,
+        (select coalesce(max(updated_at), 'epoch')::text from drops) as drops_updated`,
+    );
+    return counts!;
+  };
+
+  return {
+    kind,
+    dropslot,
+    handle,
+    database,
+    clock,
+    baseUrl,
+    store,
+    call,
+    customer,
+    staff,
+    drop,
+    fingerprint,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await dropslot.close();
+      await handle.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Runs `body` against a fresh app and always closes it. */
+export async function withApp(
+  kind: DatabaseKind,
+  body: (t: TestApp) => Promise<void>,
+  options: { rateLimits?: RateLimitConfig | false } = {},
+): Promise<void> {
+  const t = await startTestApp(kind, options);
+  try {
+    await body(t);
+  } finally {
+    await t.close();
+  }
+}
