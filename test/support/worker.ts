@@ -1,0 +1,49 @@
+/**
+ * One reference-backend process for the concurrency suite and the benchmark: PostgreSQL from DATABASE_URL,
+ * PGlite otherwise, a clock the parent sets through `/__control/*` (test-only routes), and port 0.
+ * Prints `READY <port>` when it listens.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from '../../examples/server/app.js';
+import { ManualClock } from '../../examples/server/clock.js';
+import { openDatabase } from '../../examples/server/db/index.js';
+
+const clock = new ManualClock(Number(process.env.CLOCK_START ?? Date.now()));
+const handle = await openDatabase({
+  url: process.env.DATABASE_URL,
+  poolSize: Number(process.env.POOL_SIZE ?? 20),
+});
+await handle.migrate();
+const dropslot = await createApp({
+  db: handle,
+  clock,
+  rateLimits:
+    process.env.RATE_LIMITS === 'off'
+      ? false
+      : {
+          reservePerCustomer: { points: 100, duration: 10 },
+          reservePerIp: { points: 1_000_000, duration: 10 },
+          authPerIp: { points: 1_000_000, duration: 10 },
+          trustProxy: false,
+        },
+  extend(app) {
+    app.post('/__control/clock', async (c) => {
+      const { at } = (await c.req.json()) as { at: number };
+      clock.set(at);
+      return c.json({ now: clock.now().toISOString() });
+    });
+    app.post('/__control/sweep', async (c) => c.json({ expired: await dropslot.sweep() }));
+  },
+});
+const server = serve({ fetch: dropslot.app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
+  console.log(`READY ${(server.address() as AddressInfo).port}`);
+});
+const stop = async () => {
+  server.close();
+  await dropslot.close();
+  await handle.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
