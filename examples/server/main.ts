@@ -1,5 +1,6 @@
 /** `npm start`: the reference backend on embedded PGlite (or PostgreSQL with DATABASE_URL), seeded on first start. */
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config.js';
 import { consoleLogger, createApp, silentLogger } from './app.js';
 import { systemClock } from './clock.js';
@@ -18,7 +19,10 @@ const dropslot = await createApp({
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
 });
 const stopWorkers = dropslot.startWorkers();
-const server = serve({ fetch: dropslot.app.fetch, port: config.port, hostname: config.host }, (info) => {
+// A deep accept queue: a drop opens with thousands of connections arriving in the same second.
+const server = createAdaptorServer({ fetch: dropslot.app.fetch });
+server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
+  const info = server.address() as AddressInfo;
   const url = config.publicUrl;
   const lines = [
     '',

@@ -4,10 +4,11 @@
  * Prints `READY <port>` when it listens.
  */
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from '../../examples/server/app.js';
 import { ManualClock } from '../../examples/server/clock.js';
 import { openDatabase } from '../../examples/server/db/index.js';
+import { naiveReserve } from './naive.js';
 
 const clock = new ManualClock(Number(process.env.CLOCK_START ?? Date.now()));
 const handle = await openDatabase({
@@ -34,9 +35,16 @@ const dropslot = await createApp({
       return c.json({ now: clock.now().toISOString() });
     });
     app.post('/__control/sweep', async (c) => c.json({ expired: await dropslot.sweep() }));
+    // The benchmark's baseline: the naive read-then-insert a hand-rolled backend would do (it oversells).
+    app.post('/__bench/naive-reserve', async (c) => {
+      const { slotId, userId } = (await c.req.json()) as { slotId: string; userId: string };
+      return c.json(...(await naiveReserve(handle.db, slotId, userId, clock.now())));
+    });
   },
 });
-const server = serve({ fetch: dropslot.app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
+// A deep accept queue: a drop opens with thousands of connections arriving in the same second.
+const server = createAdaptorServer({ fetch: dropslot.app.fetch });
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
   console.log(`READY ${(server.address() as AddressInfo).port}`);
 });
 const stop = async () => {

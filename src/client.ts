@@ -1,0 +1,173 @@
+import { createServerClock, type ServerClock } from './clock.js';
+import type { FetchLike } from './core.js';
+import { Transport, registerTransport } from './internal/transport.js';
+import { checkInsResource, type CheckInsResource } from './resources/check-ins.js';
+import { customersResource, type CustomersResource } from './resources/customers.js';
+import { dropsResource, type DropsResource } from './resources/drops.js';
+import { productsResource, type ProductsResource } from './resources/products.js';
+import { reservationsResource, type ReservationsResource } from './resources/reservations.js';
+import { slotsResource, type SlotsResource } from './resources/slots.js';
+import { storeResource, type StoreResource } from './resources/store.js';
+import { timeResource, type TimeResource } from './resources/time.js';
+import { waitlistResource, type WaitlistResource } from './resources/waitlist.js';
+
+/**
+ * Options of {@link createClient} shared by both kinds of key.
+ *
+ * @example
+ * ```ts
+ * import { createClient, type ClientOptions } from 'dropslot';
+ *
+ * const options: ClientOptions = { baseUrl: 'https://api.example.com', publishableKey: 'pk_test_123', timeout: 10_000 };
+ * const client = createClient(options);
+ * ```
+ */
+export interface BaseClientOptions {
+  /** The API origin (and path prefix, if any) without `/v1`, e.g. `https://api.example.com`. */
+  baseUrl: string;
+  /** The shopper's token, sent as `X-Customer-Token`; change it later with {@link DropSlotClient.setCustomerToken}. */
+  customerToken?: string | null | undefined;
+  /**
+   * The `fetch` used for every request, including live streams. Pass your framework's fetch for SSR, or a mock in tests.
+   * @default globalThis.fetch (looked up at each call)
+   */
+  fetch?: FetchLike | undefined;
+  /**
+   * Milliseconds to wait for each attempt's response (headers and body) before it fails with `TimeoutError`;
+   * `0` or `Infinity` waits forever. Retries get a fresh timeout each.
+   * @default 30000
+   */
+  timeout?: number | undefined;
+  /**
+   * Retries after a connection error, timeout, 429, 5xx or 409 `idempotency_key_in_flight`. GETs and POSTs (which always
+   * carry an idempotency key) are retried; PATCH and DELETE are not. Delays honour `Retry-After`, else exponential backoff
+   * with jitter from 0.5 s up to 8 s.
+   * @default 2
+   */
+  maxRetries?: number | undefined;
+  /** Extra headers sent with every request. They cannot replace `Authorization`, `X-Customer-Token` or `Idempotency-Key`. */
+  headers?: Record<string, string> | undefined;
+}
+
+/**
+ * Options of {@link createClient}: a base URL and exactly one key. Use the publishable key (`pk_…`) in pages,
+ * the secret key (`sk_…`) only on your server.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', publishableKey: 'pk_test_123' });
+ * ```
+ */
+export type ClientOptions = BaseClientOptions &
+  (
+    | {
+        /** The publishable key (`pk_…`), safe in a web page. */
+        publishableKey: string;
+        secretKey?: undefined;
+      }
+    | {
+        /** The secret key (`sk_…`). Server only: never ship it to a browser. */
+        secretKey: string;
+        publishableKey?: undefined;
+      }
+  );
+
+/**
+ * A DropSlot API client, made by {@link createClient}. One resource object per area of the API, a
+ * {@link ServerClock}, and the current customer token.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', publishableKey: 'pk_test_123' });
+ * const store = await client.store.retrieve();
+ * ```
+ */
+export interface DropSlotClient {
+  /** `GET /v1/time`. */
+  readonly time: TimeResource;
+  /** `GET /v1/store`. */
+  readonly store: StoreResource;
+  /** `/v1/products`. */
+  readonly products: ProductsResource;
+  /** `/v1/drops`. */
+  readonly drops: DropsResource;
+  /** `/v1/slots` and `/v1/drops/{id}/slots`. */
+  readonly slots: SlotsResource;
+  /** `/v1/reservations`. */
+  readonly reservations: ReservationsResource;
+  /** `/v1/waitlist` and `/v1/slots/{id}/waitlist`. */
+  readonly waitlist: WaitlistResource;
+  /** `/v1/check-ins`. */
+  readonly checkIns: CheckInsResource;
+  /** `/v1/customers` and `/v1/customer-sessions`. */
+  readonly customers: CustomersResource;
+  /** Server time estimated from `/v1/time` probes. Call `clock.sync()` once before relying on it. */
+  readonly clock: ServerClock;
+  /** The customer token sent as `X-Customer-Token`, or `null`. */
+  readonly customerToken: string | null;
+  /** Sets (or with `null`, clears) the customer token for every later request and live stream. */
+  setCustomerToken(token: string | null): void;
+}
+
+/**
+ * Creates a client for the DropSlot API. Works in browsers and Node 20+; every request goes through the `fetch` you
+ * pass (or the global one). POSTs get an `Idempotency-Key` that is reused by their retries, and every response is
+ * validated against the API contract.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', publishableKey: 'pk_test_123' });
+ * for await (const drop of client.drops.list({ phase: 'live' })) {
+ *   console.log(drop.name, drop.capacityRemaining);
+ * }
+ * ```
+ */
+export function createClient(options: ClientOptions): DropSlotClient {
+  const apiKey = options.secretKey ?? options.publishableKey;
+  if (typeof options.baseUrl !== 'string' || options.baseUrl === '') {
+    throw new TypeError('createClient: `baseUrl` is required');
+  }
+  if (typeof apiKey !== 'string' || apiKey === '') {
+    throw new TypeError('createClient: pass a `publishableKey` or a `secretKey`');
+  }
+  if (options.secretKey !== undefined && options.publishableKey !== undefined) {
+    throw new TypeError('createClient: pass either `publishableKey` or `secretKey`, not both');
+  }
+  const transport = new Transport({
+    baseUrl: options.baseUrl,
+    apiKey,
+    fetch: options.fetch,
+    timeout: options.timeout ?? 30_000,
+    maxRetries: options.maxRetries ?? 2,
+    headers: options.headers ?? {},
+  });
+  transport.customerToken = options.customerToken ?? null;
+  const time = timeResource(transport);
+  const client: DropSlotClient = {
+    time,
+    store: storeResource(transport),
+    products: productsResource(transport),
+    drops: dropsResource(transport),
+    slots: slotsResource(transport),
+    reservations: reservationsResource(transport),
+    waitlist: waitlistResource(transport),
+    checkIns: checkInsResource(transport),
+    customers: customersResource(transport),
+    // Probes are not retried: a retried probe's round trip says nothing about the offset.
+    clock: createServerClock({ probe: async (signal) => (await time.now({ signal, maxRetries: 0 })).now }),
+    get customerToken() {
+      return transport.customerToken;
+    },
+    setCustomerToken(token) {
+      transport.customerToken = token;
+    },
+  };
+  registerTransport(client, transport);
+  return client;
+}

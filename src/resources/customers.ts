@@ -1,0 +1,47 @@
+import type { RequestOptions } from '../core.js';
+import type { Transport } from '../internal/transport.js';
+import {
+  Customer,
+  CustomerSession,
+  type CustomerSessionCreate,
+  type SignIn,
+  type SignUp,
+} from '../schemas/customers.js';
+
+/**
+ * Customers and their tokens. `signUp`/`signIn` work with the publishable key; `createSession` mints a token for a
+ * user of your own login and needs the secret key. The SDK does not switch tokens by itself: pass the session's
+ * `token` to {@link DropSlotClient.setCustomerToken}.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', publishableKey: 'pk_test_123' });
+ * const session = await client.customers.signIn({ email, password });
+ * client.setCustomerToken(session.token);
+ * const me = await client.customers.me();
+ * ```
+ */
+export interface CustomersResource {
+  /** Creates an account (`POST /v1/customers/sign-up`) → a session. `ConflictError` `email_taken` if it exists. */
+  signUp(body: SignUp, options?: RequestOptions): Promise<CustomerSession>;
+  /** Signs in (`POST /v1/customers/sign-in`) → a session. `AuthenticationError` `invalid_credentials` if wrong. */
+  signIn(body: SignIn, options?: RequestOptions): Promise<CustomerSession>;
+  /** Mints a token for your own logged-in user (`POST /v1/customer-sessions`, secret key; like Stripe's ephemeral keys). */
+  createSession(body: CustomerSessionCreate, options?: RequestOptions): Promise<CustomerSession>;
+  /** The customer of the current token (`GET /v1/customers/me`). */
+  me(options?: RequestOptions): Promise<Customer>;
+}
+
+export function customersResource(t: Transport): CustomersResource {
+  return {
+    signUp: (body, options) =>
+      t.request({ method: 'POST', path: 'customers/sign-up', body, schema: CustomerSession }, options),
+    signIn: (body, options) =>
+      t.request({ method: 'POST', path: 'customers/sign-in', body, schema: CustomerSession }, options),
+    createSession: (body, options) =>
+      t.request({ method: 'POST', path: 'customer-sessions', body, schema: CustomerSession }, options),
+    me: (options) => t.request({ method: 'GET', path: 'customers/me', schema: Customer }, options),
+  };
+}
