@@ -24,6 +24,7 @@ import { buildOpenApi } from './http/openapi.js';
 import { defaultRateLimits, RateLimiter, type RateLimitConfig } from './http/rate-limit.js';
 import { Router } from './http/router.js';
 import { LiveHub } from './live.js';
+import { Semaphore } from './semaphore.js';
 import type { Logger, Services } from './services.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { dropRoutes } from './routes/drops.js';
@@ -88,6 +89,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     live,
     tokens: await Tokens.load(handle.db, clock),
     keys: new KeyCache(),
+    reserveGate: new Semaphore(handle.poolSize),
     rateLimiter: new RateLimiter(
       handle,
       options.rateLimits === undefined ? defaultRateLimits : options.rateLimits,

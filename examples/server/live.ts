@@ -11,7 +11,18 @@ import type { CapacityCache } from './domain/reservations.js';
 import { phaseOf } from './domain/drops.js';
 
 type Notice =
-  | { t: 'slot'; dropId: string; slotId: string; total: number; reserved: number; waitlist: number }
+  | {
+      t: 'slot';
+      dropId: string;
+      slotId: string;
+      storeId: string;
+      total: number;
+      reserved: number;
+      waitlist: number;
+      /** Present on notices of reserves: the drop's window, so a full slot can be marked full here too. */
+      startsAt?: string;
+      endsAt?: string;
+    }
   | { t: 'drop'; dropId: string };
 
 /** One connected stream: receives ready-made SSE frames. */
@@ -122,6 +133,15 @@ export class LiveHub implements CapacityCache {
       const full = this.#full.get(notice.slotId);
       if (notice.reserved < notice.total) this.#full.delete(notice.slotId);
       else if (full) Object.assign(full, { waitlistCount: notice.waitlist, until: Date.now() + FULL_TTL_MS });
+      else if (notice.startsAt && notice.endsAt) {
+        this.markFull(notice.slotId, {
+          storeId: notice.storeId,
+          dropId: notice.dropId,
+          startsAt: new Date(notice.startsAt),
+          endsAt: new Date(notice.endsAt),
+          waitlistCount: notice.waitlist,
+        });
+      }
       const watch = this.#drops.get(notice.dropId);
       if (watch) {
         this.#broadcast(

@@ -4,6 +4,7 @@ import type { Tokens } from './domain/tokens.js';
 import type { KeyCache } from './http/auth.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { LiveHub } from './live.js';
+import type { Semaphore } from './semaphore.js';
 
 /** Everything a route needs, built once per app by `createApp`. */
 export interface Services {
@@ -14,6 +15,8 @@ export interface Services {
   keys: KeyCache;
   rateLimiter: RateLimiter;
   live: LiveHub;
+  /** Admits reserves to the database no faster than the pool can take them. */
+  reserveGate: Semaphore;
   log: Logger;
 }
 

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { createApp } from '../../examples/server/app.js';
 import { ManualClock } from '../../examples/server/clock.js';
 import { rows, type DatabaseHandle } from '../../examples/server/db/index.js';
@@ -56,7 +56,7 @@ async function fire(
     hot.customers.map(async (customer, i) => {
       const t0 = performance.now();
       const url = urls[i % urls.length]!;
-      const response = await fetch(naive ? `${url}/__bench/naive-reserve` : `${url}/v1/reservations`, {
+      const response = await request(naive ? `${url}/__bench/naive-reserve` : `${url}/v1/reservations`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${hot.store.publishableKey}`,
@@ -64,12 +64,12 @@ async function fire(
           'content-type': 'application/json',
         },
         body: JSON.stringify(naive ? { slotId: hot.slotId, userId: customer.id } : { slotId: hot.slotId }),
-        // @ts-expect-error undici's fetch accepts a dispatcher
         dispatcher: agent,
       });
-      await response.arrayBuffer();
+      await response.body.arrayBuffer();
+      const status = response.statusCode;
       latencies.push(performance.now() - t0);
-      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      statuses[status] = (statuses[status] ?? 0) + 1;
     }),
   );
   const seconds = (performance.now() - started) / 1000;

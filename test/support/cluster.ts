@@ -25,7 +25,9 @@ export async function startCluster(options: {
   const children: ChildProcess[] = [];
   const urls = await Promise.all(
     Array.from({ length: options.processes }, () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', workerPath], {
+      // WORKER_NODE_ARGS passes flags to the workers only (e.g. `--cpu-prof` to profile the server side).
+      const extra = process.env.WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const child = spawn(process.execPath, [...extra, '--import', 'tsx', workerPath], {
         env: {
           ...process.env,
           ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),

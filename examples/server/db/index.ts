@@ -27,6 +27,8 @@ export const EVENTS_CHANNEL = 'dropslot_events';
 export interface DatabaseHandle {
   db: Database;
   kind: 'pglite' | 'postgres';
+  /** Connections that can run transactions at once (1 for PGlite). */
+  poolSize: number;
   /** Subscribes to NOTIFY payloads of `channel`; resolves to an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Applies the committed SQL migrations (serialised across processes by an advisory lock on PostgreSQL). */
@@ -65,6 +67,7 @@ async function openPglite(
   return {
     db,
     kind: 'pglite',
+    poolSize: 1,
     async listen(channel, onPayload) {
       const unsubscribe = await client.listen(channel, onPayload);
       return async () => unsubscribe();
@@ -87,6 +90,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   return {
     db,
     kind: 'postgres',
+    poolSize,
     pool,
     async listen(channel, onPayload) {
       let client: pg.Client | undefined;

@@ -16,7 +16,7 @@ import { notifySql, schema, transaction, type Database, type Executor } from '..
 import { ApiError, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
 import { DEFAULT_LIMIT, keyset, page } from './pagination.js';
-import { promoteWaiting } from './reservations.js';
+import { notifySlotById, promoteWaiting } from './reservations.js';
 
 type DropRow = typeof schema.drops.$inferSelect;
 type SlotRow = typeof schema.slots.$inferSelect;
@@ -248,7 +248,7 @@ export async function createSlot(db: Database, actor: Actor, dropId: string, inp
       .returning();
     const slot = serializeSlot(row!);
     await audit(tx, actor, 'slot.create', 'slot', slot.id, null, slot, now);
-    await notifySlot(tx, slot);
+    await notifySlotById(tx, slot.id);
     return slot;
   });
 }
@@ -281,20 +281,7 @@ export async function updateSlot(db: Database, actor: Actor, id: string, input: 
     const [row] = await tx.select().from(s).where(eq(s.id, id));
     const slot = serializeSlot(row!);
     await audit(tx, actor, 'slot.update', 'slot', id, serializeSlot(before), slot, now);
-    await notifySlot(tx, slot);
+    await notifySlotById(tx, slot.id);
     return slot;
   });
-}
-
-/** Tells every server process (and so every stream subscriber) a slot's new figures, on commit. */
-export async function notifySlot(tx: Executor, slot: Slot): Promise<void> {
-  const payload = JSON.stringify({
-    t: 'slot',
-    dropId: slot.dropId,
-    slotId: slot.id,
-    total: slot.capacityTotal,
-    reserved: slot.capacityReserved,
-    waitlist: slot.waitlistCount,
-  });
-  await tx.execute(sql`select ${notifySql(sql`${payload}`)}`);
 }

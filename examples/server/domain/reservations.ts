@@ -21,6 +21,7 @@ import {
 } from '../db/index.js';
 import { ApiError, notFound } from '../http/problem.js';
 import type { Tokens } from './tokens.js';
+import type { Semaphore } from '../semaphore.js';
 import { audit, systemActor, type Actor } from './audit.js';
 import { DEFAULT_LIMIT, keyset, page } from './pagination.js';
 
@@ -76,10 +77,17 @@ function toDate(value: unknown): Date | null {
   return value instanceof Date ? value : new Date(String(value));
 }
 
-const slotNotice = (alias: string): SQL =>
+/**
+ * The NOTIFY of a slot's new figures. With `window`, the alias also carries the drop's `starts_at`/`ends_at`, so
+ * every process can mark a full slot without asking the database.
+ */
+const slotNotice = (alias: string, window = false): SQL =>
   sql.raw(
     `pg_notify('${EVENTS_CHANNEL}', json_build_object('t', 'slot', 'dropId', ${alias}.drop_id, 'slotId', ${alias}.id, ` +
-      `'total', ${alias}.capacity_total, 'reserved', ${alias}.capacity_reserved, 'waitlist', ${alias}.capacity_waitlist)::text)`,
+      `'storeId', ${alias}.store_id, 'total', ${alias}.capacity_total, 'reserved', ${alias}.capacity_reserved, ` +
+      `'waitlist', ${alias}.capacity_waitlist` +
+      (window ? `, 'startsAt', ${alias}.starts_at, 'endsAt', ${alias}.ends_at` : '') +
+      `)::text)`,
   );
 
 export interface ReserveInput {
@@ -117,13 +125,38 @@ export function slotFullError(slotId: string, waitlistCount: number): ApiError {
 export async function reserve(
   db: Database,
   cache: CapacityCache,
+  gate: Semaphore,
   actor: Actor,
   input: ReserveInput,
   now: Date,
 ): Promise<ReservationRow> {
-  const full = cache.knownFull(input.slotId, actor.storeId, now);
-  if (full) throw slotFullError(input.slotId, full.waitlistCount);
+  const refuseIfFull = () => {
+    const full = cache.knownFull(input.slotId, actor.storeId, now);
+    if (full) throw slotFullError(input.slotId, full.waitlistCount);
+  };
+  refuseIfFull();
   try {
+    // Requests queue here for a database connection; by the time one gets a turn the slot may be known full.
+    return await gate.run(() => {
+      refuseIfFull();
+      return reserveInTx(db, cache, actor, input, now);
+    });
+  } catch (error) {
+    if (pgError(error)?.constraint === 'reservations_active_user_slot_key') {
+      throw new ApiError(409, ProblemCode.alreadyReserved, 'You already hold a place in this slot.');
+    }
+    throw error;
+  }
+}
+
+async function reserveInTx(
+  db: Database,
+  cache: CapacityCache,
+  actor: Actor,
+  input: ReserveInput,
+  now: Date,
+): Promise<ReservationRow> {
+  {
     return await transaction(db, async (tx) => {
       // One customer's reserves run one at a time, so per-customer limits hold under concurrency.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${input.userId}, 7270))`);
@@ -146,7 +179,7 @@ export async function reserve(
                    and x.state in ('PENDING', 'CONFIRMED', 'CHECKED_IN'))
                 < coalesce((d.reservation_rule->>'maxPerCustomer')::int, ${defaultReservationRule.maxPerCustomer})
           returning slots.id, slots.drop_id, slots.store_id, slots.capacity_total, slots.capacity_reserved,
-            slots.capacity_waitlist,
+            slots.capacity_waitlist, d.starts_at, d.ends_at,
             coalesce((d.reservation_rule->>'holdTtlSeconds')::int, ${defaultReservationRule.holdTtlSeconds}) as hold_ttl
         ),
         ins as (
@@ -172,19 +205,27 @@ export async function reserve(
           from ins
           returning id
         ),
-        notified as (select ${slotNotice('s')} from s)
-        select ins.*, (select count(*) from notified) as notices, (select count(*) from left_line) as left_lines,
+        notified as (select ${slotNotice('s', true)} from s)
+        select ins.*, s.capacity_total as slot_total, s.capacity_reserved as slot_reserved,
+          s.capacity_waitlist as slot_waitlist, s.starts_at as drop_starts_at, s.ends_at as drop_ends_at,
+          (select count(*) from notified) as notices, (select count(*) from left_line) as left_lines,
           (select count(*) from logged) as audits
-        from ins`,
+        from ins cross join s`,
       );
-      if (created[0]) return fromSql(created[0]);
-      throw await refusal(tx, cache, actor.storeId, input, now);
+      const row = created[0];
+      if (!row) throw await refusal(tx, cache, actor.storeId, input, now);
+      if (Number(row.slot_reserved) >= Number(row.slot_total)) {
+        // This hold took the last place: later requests here are refused without the database.
+        cache.markFull(input.slotId, {
+          storeId: actor.storeId,
+          dropId: row.drop_id as string,
+          startsAt: toDate(row.drop_starts_at)!,
+          endsAt: toDate(row.drop_ends_at)!,
+          waitlistCount: Number(row.slot_waitlist),
+        });
+      }
+      return fromSql(row);
     });
-  } catch (error) {
-    if (pgError(error)?.constraint === 'reservations_active_user_slot_key') {
-      throw new ApiError(409, ProblemCode.alreadyReserved, 'You already hold a place in this slot.');
-    }
-    throw error;
   }
 }
 

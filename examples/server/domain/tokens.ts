@@ -15,8 +15,14 @@ export interface CustomerClaims {
 
 const ISSUER = 'dropslot';
 
+/** Verified tokens kept so a burst of requests from the same shoppers verifies each token once. */
+const VERIFIED_CACHE_SIZE = 50_000;
+
 export class Tokens {
   readonly #key: Uint8Array;
+  /** The same secret imported once as a WebCrypto key, so verifying a token does not import it again. */
+  #cryptoKey?: Promise<CryptoKey>;
+  readonly #verified = new Map<string, CustomerClaims & { exp: number }>();
   constructor(
     secret: string,
     private readonly clock: Clock,
@@ -54,15 +60,34 @@ export class Tokens {
   }
 
   async verifyCustomerToken(token: string): Promise<CustomerClaims | undefined> {
+    const hit = this.#verified.get(token);
+    if (hit) {
+      if (hit.exp * 1000 > this.clock.now().getTime()) return { userId: hit.userId, storeId: hit.storeId };
+      this.#verified.delete(token);
+    }
     try {
-      const { payload } = await jwtVerify(token, this.#key, {
+      this.#cryptoKey ??= crypto.subtle.importKey(
+        'raw',
+        this.#key as Uint8Array<ArrayBuffer>,
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign', 'verify'],
+      );
+      const { payload } = await jwtVerify(token, await this.#cryptoKey, {
         issuer: ISSUER,
         algorithms: ['HS256'],
         currentDate: this.clock.now(),
       });
-      if (payload.typ !== 'customer' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
+      if (
+        payload.typ !== 'customer' ||
+        typeof payload.sub !== 'string' ||
+        typeof payload.sid !== 'string' ||
+        typeof payload.exp !== 'number'
+      ) {
         return undefined;
       }
+      if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.clear();
+      this.#verified.set(token, { userId: payload.sub, storeId: payload.sid, exp: payload.exp });
       return { userId: payload.sub, storeId: payload.sid };
     } catch {
       return undefined;

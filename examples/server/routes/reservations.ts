@@ -80,6 +80,7 @@ export function reservationRoutes(router: Router): void {
         const row = await reserve(
           services.db,
           services.live,
+          services.reserveGate,
           actorOf(c, auth),
           { slotId: body.slotId, userId, customerNote: body.customerNote },
           services.clock.now(),
