@@ -17,6 +17,9 @@ const dropslot = await createApp({
   log: config.logLevel === 'silent' ? silentLogger : consoleLogger,
   publicUrl: config.publicUrl,
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
+  extend(app) {
+    app.get('/', (c) => c.html(landingPage(handle.kind)));
+  },
 });
 const stopWorkers = dropslot.startWorkers();
 // A deep accept queue: a drop opens with thousands of connections arriving in the same second.
@@ -55,3 +58,22 @@ async function shutdown(signal: string) {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+/** The root page until the demo store (widgets) lands: where things are. */
+function landingPage(kind: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>DropSlot</title></head>
+<body>
+<main>
+<h1>DropSlot reference backend</h1>
+<p>Running on ${kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}. The demo store page with the widgets is not built yet.</p>
+<ul>
+<li><a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI 3.1 document</a>)</li>
+<li><a href="/healthz">Health</a></li>
+</ul>
+<p>The demo store's keys were printed in the terminal that ran <code>npm start</code>.</p>
+</main>
+</body>
+</html>`;
+}
