@@ -16,7 +16,10 @@ for (const kind of databaseKinds) {
         await alice.clock.sync();
         assert.ok(Math.abs(alice.clock.now() - t.clock.now().getTime()) < 1000, 'clock follows server time');
 
-        const session = await alice.customers.signUp({ email: 'Alice@Example.com', password: 'correct horse' });
+        const session = await alice.customers.signUp({
+          email: 'Alice@Example.com',
+          password: 'correct horse',
+        });
         assert.equal(session.customer.email, 'alice@example.com');
         alice.setCustomerToken(session.token);
         assert.equal((await alice.customers.me()).id, session.customer.id);
@@ -29,7 +32,9 @@ for (const kind of databaseKinds) {
 
         const events: DropStreamEvent[] = [];
         const controller = new AbortController();
-        const unsubscribe = subscribeDrop(alice, dropId, (event) => events.push(event), { signal: controller.signal });
+        const unsubscribe = subscribeDrop(alice, dropId, (event) => events.push(event), {
+          signal: controller.signal,
+        });
 
         const hold = await alice.reservations.create({ slotId });
         assert.equal(hold.state, 'PENDING');
@@ -38,7 +43,9 @@ for (const kind of databaseKinds) {
         assert.ok(confirmed.qrToken);
 
         const bob = createClient({ baseUrl: t.baseUrl, publishableKey: t.store.publishableKey });
-        bob.setCustomerToken((await bob.customers.signUp({ email: 'bob@example.com', password: 'battery staple' })).token);
+        bob.setCustomerToken(
+          (await bob.customers.signUp({ email: 'bob@example.com', password: 'battery staple' })).token,
+        );
         const refused = await bob.reservations.create({ slotId }).catch((e: unknown) => e);
         assert.ok(ConflictError.is(refused));
         assert.equal(refused.code, 'slot_full');
@@ -52,7 +59,11 @@ for (const kind of databaseKinds) {
         assert.equal(claimed.state, 'CONFIRMED');
 
         const staff = await t.staff();
-        const desk = createClient({ baseUrl: t.baseUrl, publishableKey: t.store.publishableKey, customerToken: staff.token });
+        const desk = createClient({
+          baseUrl: t.baseUrl,
+          publishableKey: t.store.publishableKey,
+          customerToken: staff.token,
+        });
         const checkIn = await desk.checkIns.create({ qrToken: claimed.qrToken! });
         assert.equal(checkIn.reservation.state, 'CHECKED_IN');
         const again = await desk.checkIns.create({ qrToken: claimed.qrToken! }).catch((e: unknown) => e);
@@ -61,11 +72,16 @@ for (const kind of databaseKinds) {
 
         // The stream saw the snapshot and the capacity changes.
         const deadline = Date.now() + 3000;
-        while (Date.now() < deadline && !events.some((e) => e.type === 'slot' && e.data.capacityRemaining === 0)) {
+        while (
+          Date.now() < deadline &&
+          !events.some((e) => e.type === 'slot' && e.data.capacityRemaining === 0)
+        ) {
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
         assert.equal(events[0]?.type, 'snapshot');
-        assert.ok(events.some((e) => e.type === 'slot' && e.data.slotId === slotId && e.data.capacityRemaining === 0));
+        assert.ok(
+          events.some((e) => e.type === 'slot' && e.data.slotId === slotId && e.data.capacityRemaining === 0),
+        );
         controller.abort();
         unsubscribe();
 
