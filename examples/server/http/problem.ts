@@ -1,5 +1,6 @@
 /** One error path: domain code throws `ApiError`; `problemResponse` turns anything thrown into problem+json. */
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ProblemCode, type Problem } from '../../../src/schemas/index.js';
 
 const titles: Record<number, string> = {
@@ -51,7 +52,11 @@ export function problemBody(
   };
 }
 
-/** Serialises an error to an RFC 9457 response. Unknown errors are logged and answered 500 without internals. */
+/**
+ * Serialises an error to an RFC 9457 response. Unknown errors are logged and answered 500 without internals.
+ * Built through the context, so headers set before the error (CORS, rate limits) stay on the response: a widget on
+ * another origin must be able to read a refusal such as `slot_full`.
+ */
 export function problemResponse(c: Context, error: unknown, log: (e: unknown) => void): Response {
   const requestId = c.get('requestId' as never) as string | undefined;
   let status = 500;
@@ -66,5 +71,5 @@ export function problemResponse(c: Context, error: unknown, log: (e: unknown) =>
     body = problemBody(500, ProblemCode.internal, 'Something went wrong on our side.', requestId);
   }
   if (requestId) headers['x-request-id'] = requestId;
-  return new Response(JSON.stringify(body), { status, headers });
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, headers);
 }

@@ -10,6 +10,7 @@ import type { AppEnv, Auth } from './context.js';
 import { authenticate, requireAccess, type Access } from './auth.js';
 import { withIdempotency } from './idempotency.js';
 import type { Services } from '../services.js';
+import { pgError } from '../db/index.js';
 
 export interface RouteSpec {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -54,6 +55,37 @@ export function validationError(error: z.core.$ZodError, where: 'body' | 'query'
   return new ApiError(400, ProblemCode.validationFailed, `The request ${where} is not valid.`, { errors });
 }
 
+/** PostgreSQL cannot store U+0000 in text or jsonb: such strings are refused as input, not failed on insert. */
+function nulPaths(value: unknown, path: string, found: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => nulPaths(item, `${path}.${i}`, found));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) found.push(path);
+      else nulPaths(item, `${path}.${key}`, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * A value the contract accepts but the database cannot hold (SQLSTATE class 22, data exception: an integer beyond
+ * int4, a timestamp outside PostgreSQL's range, …) is bad input: 400, never 500.
+ */
+function asInputError(error: unknown): unknown {
+  if (error instanceof ApiError) return error;
+  if (pgError(error)?.code.startsWith('22')) {
+    return new ApiError(
+      400,
+      ProblemCode.validationFailed,
+      'A value of the request is outside the range the server can store.',
+    );
+  }
+  return error;
+}
+
 async function readJson(c: Context<AppEnv>, optional: boolean): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === '') {
@@ -66,11 +98,23 @@ async function readJson(c: Context<AppEnv>, optional: boolean): Promise<unknown>
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new ApiError(415, ProblemCode.unsupportedMediaType, 'Send the body as application/json.');
   }
+  let json: unknown;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
     throw new ApiError(400, ProblemCode.malformedJson, 'The body is not valid JSON.');
   }
+  const nul = nulPaths(json, 'body');
+  if (nul.length > 0) {
+    throw new ApiError(400, ProblemCode.validationFailed, 'The request body is not valid.', {
+      errors: nul.map((path) => ({
+        path,
+        message: 'Must not contain NUL (U+0000) characters',
+        code: 'invalid_format',
+      })),
+    });
+  }
+  return json;
 }
 
 /** Collects route specs while mounting them on a Hono app. */
@@ -113,14 +157,19 @@ export class Router {
       }
       if (spec.rateLimit) await services.rateLimiter.consume(c, spec.rateLimit, auth);
       const run = async (): Promise<{ status: number; body: unknown } | Response> => {
-        const result = await handler({
-          c,
-          params,
-          query: query as never,
-          body: body as never,
-          auth: auth as Auth,
-          services,
-        });
+        let result: unknown;
+        try {
+          result = await handler({
+            c,
+            params,
+            query: query as never,
+            body: body as never,
+            auth: auth as Auth,
+            services,
+          });
+        } catch (error) {
+          throw asInputError(error);
+        }
         if (result instanceof Response) return result;
         const out = spec.success.schema ? spec.success.schema.parse(result) : result;
         return { status: spec.success.status, body: out };
