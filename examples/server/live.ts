@@ -25,9 +25,9 @@ type Notice =
     }
   | { t: 'drop'; dropId: string };
 
-/** One connected stream: receives ready-made SSE frames. */
+/** One connected stream: receives ready-made SSE frames, encoded once for every subscriber. */
 export interface Subscriber {
-  send(frame: string): void;
+  send(frame: Uint8Array): void;
   /** Called when the drop itself changed; the stream answers with a fresh snapshot. */
   resync(): void;
 }
@@ -47,6 +47,8 @@ interface FullEntry {
   waitlistCount: number;
   until: number;
 }
+
+const encoder = new TextEncoder();
 
 /** How long a "full" mark is trusted without hearing about the slot again. */
 const FULL_TTL_MS = 5_000;
@@ -119,7 +121,8 @@ export class LiveHub implements CapacityCache {
   }
 
   #broadcast(watch: DropWatch, frame: string): void {
-    for (const subscriber of watch.subscribers) subscriber.send(frame);
+    const bytes = encoder.encode(frame);
+    for (const subscriber of watch.subscribers) subscriber.send(bytes);
   }
 
   #onNotice(payload: string): void {

@@ -34,6 +34,7 @@ const dropslot = await createApp({
       clock.set(at);
       return c.json({ now: clock.now().toISOString() });
     });
+    app.get('/__control/subscribers', (c) => c.json({ count: dropslot.services.live.subscriberCount() }));
     app.post('/__control/sweep', async (c) => c.json({ expired: await dropslot.sweep() }));
     // The benchmark's baseline: the naive read-then-insert a hand-rolled backend would do (it oversells).
     app.post('/__bench/naive-reserve', async (c) => {
