@@ -84,7 +84,7 @@ export const DropCreate = named(
 );
 export type DropCreate = z.infer<typeof DropCreate>;
 
-/** Body of `POST /drops/{id}` (secret key). */
+/** Body of `PATCH /drops/{id}` (secret key). */
 export const DropUpdate = named(
   'DropUpdate',
   'Changes to a drop.',

@@ -48,7 +48,7 @@ export const ProductCreate = named(
 );
 export type ProductCreate = z.infer<typeof ProductCreate>;
 
-/** Body of `POST /products/{id}` (secret key): the fields to change. */
+/** Body of `PATCH /products/{id}` (secret key): the fields to change. */
 export const ProductUpdate = named(
   'ProductUpdate',
   'Changes to a catalog product.',

@@ -39,7 +39,7 @@ export const SlotCreate = named(
 );
 export type SlotCreate = z.infer<typeof SlotCreate>;
 
-/** Body of `POST /slots/{id}` (secret key). Capacity may not drop below the places taken. */
+/** Body of `PATCH /slots/{id}` (secret key). Capacity may not drop below the places taken. */
 export const SlotUpdate = named(
   'SlotUpdate',
   'Changes to a slot.',

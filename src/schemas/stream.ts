@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { Id, Timestamp } from './common.js';
-import { Drop } from './drops.js';
+import { Drop, DropPhase } from './drops.js';
 import { Slot } from './slots.js';
 import { named } from './registry.js';
 
@@ -31,7 +31,7 @@ export type SlotCapacityEvent = z.infer<typeof SlotCapacityEvent>;
 export const DropPhaseEvent = named(
   'DropPhaseEvent',
   'event: phase — the drop became live or ended.',
-  z.object({ dropId: Id, phase: z.enum(['upcoming', 'live', 'ended']), at: Timestamp }),
+  z.object({ dropId: Id, phase: DropPhase, at: Timestamp }),
 );
 export type DropPhaseEvent = z.infer<typeof DropPhaseEvent>;
 

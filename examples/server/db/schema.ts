@@ -9,6 +9,7 @@ import {
   boolean,
   char,
   check,
+  foreignKey,
   doublePrecision,
   index,
   integer,
@@ -178,6 +179,7 @@ export const products = pgTable(
     unique('products_store_sku_key').on(t.storeId, t.sku),
     unique('products_store_id_key').on(t.storeId, t.id),
     check('products_price_check', sql`${t.priceCents} >= 0`),
+    check('products_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     index('products_store_active_idx').on(t.storeId, t.isActive),
   ],
 );
@@ -210,6 +212,13 @@ export const drops = pgTable(
   },
   (t) => [
     check('drops_window_check', sql`${t.endsAt} > ${t.startsAt}`),
+    unique('drops_store_id_key').on(t.storeId, t.id),
+    // Tenancy in the database: a drop's product belongs to the drop's store.
+    foreignKey({
+      name: 'drops_store_product_fkey',
+      columns: [t.storeId, t.productId],
+      foreignColumns: [products.storeId, products.id],
+    }),
     check('drops_status_check', sql`${t.status} in ('draft', 'published', 'cancelled')`),
     index('drops_store_starts_idx').on(t.storeId, t.startsAt),
     index('drops_product_idx').on(t.productId),
@@ -241,6 +250,12 @@ export const slots = pgTable(
   },
   (t) => [
     check('slots_window_check', sql`${t.endTime} > ${t.startTime}`),
+    unique('slots_store_id_key').on(t.storeId, t.id),
+    foreignKey({
+      name: 'slots_store_drop_fkey',
+      columns: [t.storeId, t.dropId],
+      foreignColumns: [drops.storeId, drops.id],
+    }),
     check('slots_capacity_total_check', sql`${t.capacityTotal} >= 0`),
     check(
       'slots_capacity_reserved_check',
@@ -281,6 +296,11 @@ export const reservations = pgTable(
     expiredAt: ts('expired_at'),
   },
   (t) => [
+    foreignKey({
+      name: 'reservations_store_slot_fkey',
+      columns: [t.storeId, t.slotId],
+      foreignColumns: [slots.storeId, slots.id],
+    }),
     check(
       'reservations_state_check',
       sql`${t.state} in ('PENDING', 'CONFIRMED', 'CHECKED_IN', 'CANCELLED', 'EXPIRED')`,
@@ -326,6 +346,11 @@ export const waitlist = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    foreignKey({
+      name: 'waitlist_store_slot_fkey',
+      columns: [t.storeId, t.slotId],
+      foreignColumns: [slots.storeId, slots.id],
+    }),
     check('waitlist_state_check', sql`${t.state} in ('WAITING', 'PROMOTED', 'CLAIMED', 'LEFT', 'EXPIRED')`),
     check('waitlist_promoted_check', sql`${t.state} <> 'PROMOTED' or ${t.reservationId} is not null`),
     unique('waitlist_slot_position_key').on(t.slotId, t.position),
@@ -360,6 +385,7 @@ export const payments = pgTable(
   },
   (t) => [
     check('payments_amount_check', sql`${t.amountCents} >= 0`),
+    check('payments_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check(
       'payments_status_check',
       sql`${t.status} in ('requires_payment_method', 'requires_action', 'processing', 'succeeded', 'failed', 'cancelled', 'refunded')`,
