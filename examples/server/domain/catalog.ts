@@ -11,7 +11,7 @@ import { ProblemCode } from '../../../src/schemas/index.js';
 import { pgError, schema, transaction, type Database } from '../db/index.js';
 import { ApiError, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
-import { DEFAULT_LIMIT, keyset, page } from './pagination.js';
+import { page, pageWindow } from './pagination.js';
 
 type ProductRow = typeof schema.products.$inferSelect;
 
@@ -83,18 +83,15 @@ export async function listProducts(
   includeInactive: boolean,
 ) {
   const t = schema.products;
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  let cursor;
-  if (query.startingAfter) {
-    const [row] = await db
-      .select({ sort: t.createdAt, id: t.id })
-      .from(t)
-      .where(and(eq(t.storeId, storeId), eq(t.id, query.startingAfter)));
-    if (!row)
-      throw new ApiError(400, ProblemCode.validationFailed, 'startingAfter names no product of this store.');
-    cursor = row;
-  }
-  const { where, orderBy } = keyset({ sort: t.createdAt, id: t.id, direction: 'asc', cursor });
+  const { where, orderBy, take, limit } = await pageWindow(db, {
+    table: t,
+    sort: t.createdAt,
+    direction: 'asc',
+    storeId,
+    startingAfter: query.startingAfter,
+    limit: query.limit,
+    what: 'product',
+  });
   const filters: (SQL | undefined)[] = [eq(t.storeId, storeId), where];
   if (!includeInactive) filters.push(eq(t.isActive, true));
   else if (query.active) filters.push(eq(t.isActive, query.active === 'true'));
@@ -103,7 +100,7 @@ export async function listProducts(
     .from(t)
     .where(and(...filters))
     .orderBy(...orderBy)
-    .limit(limit + 1);
+    .limit(take);
   return page(found.map(serializeProduct), limit);
 }
 

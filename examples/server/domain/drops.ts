@@ -15,7 +15,7 @@ import {
 import { notifySql, schema, transaction, type Database, type Executor } from '../db/index.js';
 import { ApiError, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
-import { DEFAULT_LIMIT, keyset, page } from './pagination.js';
+import { page, pageWindow } from './pagination.js';
 import { notifySlotById, promoteWaiting } from './reservations.js';
 
 type DropRow = typeof schema.drops.$inferSelect;
@@ -92,18 +92,15 @@ export async function listDrops(
   includeDrafts: boolean,
   now: Date,
 ) {
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  let cursor;
-  if (query.startingAfter) {
-    const [row] = await db
-      .select({ sort: d.startsAt, id: d.id })
-      .from(d)
-      .where(and(eq(d.storeId, storeId), eq(d.id, query.startingAfter)));
-    if (!row)
-      throw new ApiError(400, ProblemCode.validationFailed, 'startingAfter names no drop of this store.');
-    cursor = row;
-  }
-  const { where, orderBy } = keyset({ sort: d.startsAt, id: d.id, direction: 'asc', cursor });
+  const { where, orderBy, take, limit } = await pageWindow(db, {
+    table: d,
+    sort: d.startsAt,
+    direction: 'asc',
+    storeId,
+    startingAfter: query.startingAfter,
+    limit: query.limit,
+    what: 'drop',
+  });
   const filters: (SQL | undefined)[] = [eq(d.storeId, storeId), where, visible(includeDrafts)];
   if (query.productId) filters.push(eq(d.productId, query.productId));
   if (query.phase === 'upcoming') filters.push(sql`${d.startsAt} > ${now}`);
@@ -114,7 +111,7 @@ export async function listDrops(
     .from(d)
     .where(and(...filters))
     .orderBy(...orderBy)
-    .limit(limit + 1);
+    .limit(take);
   return page(
     found.map((row) => serializeDrop(row, now)),
     limit,

@@ -23,7 +23,7 @@ import { ApiError, notFound } from '../http/problem.js';
 import type { Tokens } from './tokens.js';
 import type { Semaphore } from '../semaphore.js';
 import { audit, systemActor, type Actor } from './audit.js';
-import { DEFAULT_LIMIT, keyset, page } from './pagination.js';
+import { page, pageWindow } from './pagination.js';
 
 type ReservationRow = typeof schema.reservations.$inferSelect;
 const r = schema.reservations;
@@ -477,22 +477,15 @@ export async function listReservations(
   customerId: string | undefined,
   query: ReservationListQuery,
 ) {
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  let cursor;
-  if (query.startingAfter) {
-    const [row] = await db
-      .select({ sort: r.createdAt, id: r.id })
-      .from(r)
-      .where(and(eq(r.storeId, storeId), eq(r.id, query.startingAfter)));
-    if (!row)
-      throw new ApiError(
-        400,
-        ProblemCode.validationFailed,
-        'startingAfter names no reservation you can see.',
-      );
-    cursor = row;
-  }
-  const { where, orderBy } = keyset({ sort: r.createdAt, id: r.id, direction: 'desc', cursor });
+  const { where, orderBy, take, limit } = await pageWindow(db, {
+    table: r,
+    sort: r.createdAt,
+    direction: 'desc',
+    storeId,
+    startingAfter: query.startingAfter,
+    limit: query.limit,
+    what: 'reservation',
+  });
   const found = await db
     .select()
     .from(r)
@@ -507,7 +500,7 @@ export async function listReservations(
       ),
     )
     .orderBy(...orderBy)
-    .limit(limit + 1);
+    .limit(take);
   return page(found, limit);
 }
 

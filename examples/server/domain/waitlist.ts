@@ -5,7 +5,7 @@ import { pgError, rows, schema, transaction, type Database, type Executor } from
 import { ApiError, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
 import { cancelInTx, notifySlotById } from './reservations.js';
-import { DEFAULT_LIMIT, keyset, page } from './pagination.js';
+import { page, pageWindow } from './pagination.js';
 
 type EntryRow = typeof schema.waitlist.$inferSelect;
 const w = schema.waitlist;
@@ -127,22 +127,15 @@ export async function listEntries(
     state?: string | undefined;
   },
 ) {
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  let cursor;
-  if (query.startingAfter) {
-    const [row] = await db
-      .select({ sort: w.createdAt, id: w.id })
-      .from(w)
-      .where(and(eq(w.storeId, storeId), eq(w.id, query.startingAfter)));
-    if (!row)
-      throw new ApiError(
-        400,
-        ProblemCode.validationFailed,
-        'startingAfter names no waitlist entry you can see.',
-      );
-    cursor = row;
-  }
-  const { where, orderBy } = keyset({ sort: w.createdAt, id: w.id, direction: 'desc', cursor });
+  const { where, orderBy, take, limit } = await pageWindow(db, {
+    table: w,
+    sort: w.createdAt,
+    direction: 'desc',
+    storeId,
+    startingAfter: query.startingAfter,
+    limit: query.limit,
+    what: 'waitlist entry',
+  });
   const found = await db
     .select()
     .from(w)
@@ -156,7 +149,7 @@ export async function listEntries(
       ),
     )
     .orderBy(...orderBy)
-    .limit(limit + 1);
+    .limit(take);
   const result = page(found, limit);
   return {
     data: await Promise.all(result.data.map((row) => serializeEntry(db, row))),
