@@ -104,8 +104,8 @@ export interface ServerClockOptions {
  */
 export interface ServerClock {
   /**
-   * Server time in epoch ms: local time plus the offset. Monotonic: never less than a value it returned before,
-   * even after a sync lowers the offset (it then holds still until real time catches up).
+   * Server time in epoch ms: local time plus the offset. Monotonic once synced: never less than a value it returned
+   * since the first sync, even after a later sync lowers the offset (it then holds still until real time catches up).
    */
   now(): number;
   /** The current estimate of server time minus local time, in ms (0 before the first sync). */
@@ -159,6 +159,9 @@ export function createServerClock(options: ServerClockOptions): ServerClock {
     }
     if (probes.length === 0) throw lastError;
     const estimate = estimateOffset(probes);
+    // Readings before the first sync were the device's own clock, not server time: they set no floor, or a device
+    // clock running ahead would freeze the clock until real time caught up.
+    if (rtt === undefined) last = Number.NEGATIVE_INFINITY;
     offset = estimate.offset;
     rtt = estimate.rtt;
     return offset;

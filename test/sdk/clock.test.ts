@@ -1,6 +1,6 @@
 /** Server clock: offset from the lowest-RTT probe, monotonic now(), sync behaviour, and the client's /time probes. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { http, HttpResponse } from 'msw';
 import { createServerClock, estimateOffset } from '../../src/index.js';
 import { BASE, client, recordRequests, server, useServer } from './fixtures.js';
@@ -159,5 +159,21 @@ describe('client.clock', () => {
     );
     await client({ maxRetries: 3 }).clock.sync();
     assert.equal(calls, 5, 'one failed probe + four good ones, no extra retry');
+  });
+});
+
+describe('clock read before its first sync', () => {
+  it('does not freeze when the device clock runs ahead of the server', async () => {
+    let local = 10_000_000 + 3_600_000; // the device is an hour ahead
+    const clock = createServerClock({
+      probe: async () => local - 3_600_000,
+      localNow: () => local,
+      samples: 1,
+    });
+    assert.equal(clock.now(), local); // unsynced: the device clock
+    await clock.sync();
+    assert.equal(clock.now(), local - 3_600_000);
+    local += 1000;
+    assert.equal(clock.now(), local - 3_600_000, 'moves on with real time instead of holding for an hour');
   });
 });
