@@ -59,9 +59,9 @@ export default defineConfig([
       litA11yPlugin.configs.recommended,
     ],
     settings: {
-      // Recognise Lit elements as custom elements. Add the shared base class here once it exists.
-      wc: { elementBaseClasses: ['LitElement'] },
-      lit: { elementBaseClasses: ['LitElement'] },
+      // Recognise Lit elements, including those built on the shared bases in components/internal, as custom elements.
+      wc: { elementBaseClasses: ['LitElement', 'DropSlotLightElement', 'DropSlotElement'] },
+      lit: { elementBaseClasses: ['LitElement', 'DropSlotLightElement', 'DropSlotElement'] },
     },
   },
 ]);

@@ -2,8 +2,19 @@
 //
 // 1. The npm library: ESM, one output file per source module (`preserveModules`) so bundlers only pull in
 //    what a user imports, with `.d.ts` declarations next to each file. Every dependency stays external.
-// 2. (later) The CDN single-file bundle `dist/cdn/dropslot.js`: see the marked section at the bottom.
-import { readFileSync, rmSync } from 'node:fs';
+//    `dist/src/` holds the SDK, `dist/components/<tag>/` each element: `<tag>.js` (the class, no side effects) and
+//    `define.js` (registers the tag; the only modules with side effects besides the CDN bundle).
+// 2. The CDN bundle `dist/cdn/dropslot.js`: one self-contained file for the `<script type="module">` embed, built from
+//    `components/cdn.ts` (reads the script tag's data attributes and imports every define module). All dependencies are
+//    inlined and minified; `zod/mini` is replaced by a pass-through shim (docs/decisions/0002). The QR decoder for
+//    cameras without BarcodeDetector (`jsqr`) is a lazily imported chunk next to it (`dist/cdn/chunks/`).
+//
+// `rollup -c` builds both; `rollup -c --configCdn` only the CDN bundle (what `npm start` needs).
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -29,14 +40,14 @@ function isExternal(id) {
   return name !== undefined && externalPackages.has(name);
 }
 
-/** Removes the previous build once, so deleted modules never linger in the published `dist/`. */
-function cleanDist() {
+/** Removes the previous build of `dir` once, so deleted modules and old chunks never linger in the published `dist/`. */
+function cleanDist(dir = './dist') {
   let cleaned = false;
   return {
     name: 'clean-dist',
     buildStart() {
       if (cleaned) return;
-      rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+      rmSync(new URL(dir, import.meta.url), { recursive: true, force: true });
       cleaned = true;
     },
   };
@@ -53,9 +64,29 @@ function onwarn(warning, warn) {
   warn(warning);
 }
 
+/** The element folders: `components/<tag>/` with a `define.ts` (everything but `internal/`). */
+export function elementTags() {
+  const dir = new URL('./components/', import.meta.url);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'internal')
+    .map((entry) => entry.name)
+    .filter((tag) => existsSync(new URL(`./components/${tag}/define.ts`, import.meta.url)))
+    .sort();
+}
+
+/** Library inputs of the elements: each element's class module and its define module. */
+function elementInputs() {
+  return elementTags().flatMap((tag) =>
+    [`components/${tag}/${tag}.ts`, `components/${tag}/define.ts`].filter((file) =>
+      existsSync(new URL(`./${file}`, import.meta.url)),
+    ),
+  );
+}
+
 /** @type {import('rollup').RollupOptions} */
 const library = {
-  input: ['src/index.ts', 'src/schemas/index.ts'],
+  input: ['src/index.ts', 'src/schemas/index.ts', ...elementInputs()],
   external: isExternal,
   onwarn,
   plugins: [
@@ -69,39 +100,167 @@ const library = {
   output: {
     dir: 'dist',
     format: 'es',
+    // Output paths mirror the sources (`dist/src/…`, `dist/components/…`), like the declarations (rootDir ".").
     preserveModules: true,
-    preserveModulesRoot: 'src',
     entryFileNames: '[name].js',
     sourcemap: true,
   },
 };
 
-// ---------------------------------------------------------------------------------------------------------
-// CDN BUNDLE — TO BE ADDED once components/ exists.
-//
-// `dist/cdn/dropslot.js`: one self-contained file for the `<script type="module">` embed. Input is the module
-// that imports every `components/*/define.ts`; all dependencies are inlined (no `external`), minified with
-// terser. It is listed in package.json "sideEffects" (it registers elements). Budget: <= 35 KB min+gz.
-//
-// Also then: add "components" to tsconfig.build.json `include` (and move `rootDir` to "." or build the
-// components with their own tsconfig, since rootDir is "src" today).
-//
-// Sketch:
-//
-//   import { nodeResolve } from '@rollup/plugin-node-resolve';
-//   import terser from '@rollup/plugin-terser';
-//
-//   const cdn = {
-//     input: 'components/cdn.ts',
-//     plugins: [
-//       nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
-//       typescript({ tsconfig: './tsconfig.build.json', declaration: false, outDir: 'dist/cdn' }),
-//       terser({ ecma: 2022, module: true, format: { comments: false } }),
-//     ],
-//     output: { file: 'dist/cdn/dropslot.js', format: 'es', sourcemap: true },
-//   };
-//
-// and export `[library, cdn]` below.
-// ---------------------------------------------------------------------------------------------------------
+const zodShim = fileURLToPath(new URL('./components/internal/zod-mini-shim.ts', import.meta.url));
+const kyShim = fileURLToPath(new URL('./components/internal/ky-shim.ts', import.meta.url));
 
-export default [library];
+/**
+ * The size measures of the browser bundles (docs/decisions/0002): `zod/mini` resolves to a pass-through shim (no
+ * response validation) and `ky` to a minimal fetch wrapper. Any other zod or ky entry is refused, so the full libraries
+ * can never slip into a browser bundle unnoticed.
+ */
+export function browserShims() {
+  return {
+    name: 'dropslot-browser-shims',
+    resolveId(source) {
+      if (source === 'zod/mini') return zodShim;
+      if (source === 'ky') return kyShim;
+      if (source === 'zod' || source.startsWith('zod/') || source.startsWith('ky/')) {
+        throw new Error(
+          `A browser bundle cannot import "${source}": only "zod/mini" and "ky" (both shimmed) are.`,
+        );
+      }
+      return null;
+    },
+  };
+}
+
+/**
+ * `process.env.NODE_ENV` → `"production"` (nanostores guards its development helpers with it; browsers have no
+ * `process`). Terser then drops the development branches.
+ */
+export function productionEnv() {
+  return {
+    name: 'dropslot-production-env',
+    transform(code) {
+      if (!code.includes('process.env.NODE_ENV')) return null;
+      return { code: code.replaceAll('process.env.NODE_ENV', '"production"'), map: null };
+    },
+  };
+}
+
+/** The leftmost-first names of a `z.a.b(...)...` call chain's builder (`['iso', 'datetime']`), if it is one. */
+function zodBuilderPath(call) {
+  let callee = call.callee;
+  // `z.string().check(...)`: walk down to the innermost call of the chain.
+  while (callee?.type === 'MemberExpression' && callee.object.type === 'CallExpression')
+    callee = callee.object.callee;
+  const names = [];
+  while (callee?.type === 'MemberExpression' && !callee.computed) {
+    names.unshift(callee.property.name);
+    callee = callee.object;
+  }
+  return callee?.type === 'Identifier' && callee.name === 'z' && names.length > 0 ? names : undefined;
+}
+
+/**
+ * With the pass-through shim, the arguments of the contract's schema builders (object shapes, nested schemas, checks)
+ * and the descriptions given to `named()` are never read in the browser: this transform drops them from
+ * `src/schemas/*`, so `z.object({ … })` becomes `z.object()` (enum values are kept). Runs after TypeScript, on the
+ * emitted JavaScript. Only for the browser bundles, together with `browserShims()` (docs/decisions/0002).
+ */
+export function stripSchemaShapes() {
+  const isSchemaModule = (id) => /[\\/]src[\\/]schemas[\\/][^\\/]+\.ts$/.test(id);
+  return {
+    name: 'dropslot-strip-schema-shapes',
+    transform(code, id) {
+      if (!isSchemaModule(id)) return null;
+      const edits = [];
+      const visit = (node) => {
+        if (!node || typeof node.type !== 'string') return;
+        if (node.type === 'CallExpression') {
+          const path = zodBuilderPath(node);
+          if (path && path[0] !== 'enum') {
+            edits.push([node.start, node.end, `z.${path.join('.')}()`]);
+            return;
+          }
+          if (node.callee.type === 'Identifier' && node.callee.name === 'named' && node.arguments[1]) {
+            edits.push([node.arguments[1].start, node.arguments[1].end, "''"]);
+          }
+        }
+        for (const value of Object.values(node)) {
+          if (Array.isArray(value)) value.forEach(visit);
+          else if (value && typeof value === 'object' && typeof value.type === 'string') visit(value);
+        }
+      };
+      visit(this.parse(code));
+      if (edits.length === 0) return null;
+      edits.sort((a, b) => b[0] - a[0]);
+      let out = code;
+      for (const [start, end, text] of edits) out = out.slice(0, start) + text + out.slice(end);
+      return { code: out, map: null };
+    },
+  };
+}
+
+/** Warnings that would mean a broken CDN bundle (a missing export of the shim, an unresolved package) are errors. */
+function cdnOnwarn(warning, warn) {
+  if (warning.code === 'MISSING_EXPORT' || warning.code === 'UNRESOLVED_IMPORT') {
+    throw new Error(`CDN bundle: ${warning.message}`);
+  }
+  // Lit and ky use `this` at the top level of some modules; harmless in ESM.
+  if (warning.code === 'THIS_IS_UNDEFINED') return;
+  warn(warning);
+}
+
+/**
+ * Plugins of a self-contained, minified browser bundle (the CDN bundle, and the `<drop-countdown>`-alone bundle that
+ * `npm run size` measures).
+ */
+export function browserBundlePlugins(outDir, { sourcemap = true } = {}) {
+  return [
+    browserShims(),
+    nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+    commonjs(),
+    productionEnv(),
+    typescript({
+      tsconfig: './tsconfig.cdn.json',
+      declaration: false,
+      declarationMap: false,
+      sourceMap: sourcemap,
+      inlineSources: sourcemap,
+      outDir,
+      noEmitOnError: true,
+    }),
+    stripSchemaShapes(),
+    terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
+  ];
+}
+
+/** @type {import('rollup').RollupOptions} */
+const cdn = {
+  input: { dropslot: 'components/cdn.ts' },
+  onwarn: cdnOnwarn,
+  plugins: [cleanDist('./dist/cdn'), ...browserBundlePlugins('dist/cdn')],
+  output: {
+    dir: 'dist/cdn',
+    format: 'es',
+    entryFileNames: '[name].js',
+    // Only lazily imported code lands here — the staff desk, the ticket extras (QR encoder and .ics writer, for a
+    // confirmed ticket) and the QR decoder
+    // (camera check-in without BarcodeDetector); the embed is the one file `dropslot.js`. (No `manualChunks`: it would
+    // pull shared modules into a lazy chunk and make `dropslot.js` import it.)
+    chunkFileNames(chunk) {
+      const has = (pattern) => chunk.moduleIds.some((id) => pattern.test(id));
+      if (has(/[\\/]components[\\/]check-in-desk[\\/]/)) return 'chunks/check-in-desk-[hash].js';
+      if (has(/[\\/]node_modules[\\/]uqr[\\/]/)) return 'chunks/ticket-extras-[hash].js';
+      if (has(/[\\/]node_modules[\\/]jsqr[\\/]/)) return 'chunks/qr-decoder-[hash].js';
+      return 'chunks/[name]-[hash].js';
+    },
+    sourcemap: true,
+  },
+};
+
+export default (args) => {
+  if (args.configCdn) {
+    delete args.configCdn;
+    return [cdn];
+  }
+  return [library, cdn];
+};

@@ -2,7 +2,7 @@
 // The single test entry: `npm test` (all suites) or `npm test -- <file>...` (just those files).
 //
 // Suites, in order, stopping at the first failing one:
-//   a. test/sdk/**/*.test.ts and test/server/**/*.test.ts           node --test (tsx)
+//   a. test/sdk, test/build and test/server (**/*.test.ts)          node --test (tsx)
 //   b. test/concurrency/**/*.test.ts                                 node --test, needs TEST_DATABASE_URL
 //   c. test/components (real browser)                                web-test-runner, once it is configured
 //   d. test/e2e/**/*.test.ts                                         node --test
@@ -150,8 +150,9 @@ if (!databaseUrl && inCI) {
   finish(1);
 }
 
-// a. SDK and server suites (the server suites run on PGlite unless they opt into TEST_DATABASE_URL).
-const unitFiles = [...findTests('test/sdk'), ...findTests('test/server')];
+// a. SDK, build (browser bundles and their shims) and server suites (the server suites run on PGlite unless they opt
+//    into TEST_DATABASE_URL).
+const unitFiles = [...findTests('test/sdk'), ...findTests('test/build'), ...findTests('test/server')];
 if (unitFiles.length === 0) {
   console.log(banner('sdk + server: no test files yet'));
 } else if (!runNodeTests('sdk + server', unitFiles)) {

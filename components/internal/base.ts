@@ -1,58 +1,35 @@
 /**
- * The base of every DropSlot element: resolves the page configuration (script tag, `<dropslot-config>`, `configure()`)
- * with the element's own overrides, hands out the shared SDK client, and formats messages in the resolved locale.
- * Not public API.
+ * The base of every DropSlot element that talks to the API through the SDK: resolves the page configuration (script tag,
+ * `<dropslot-config>`, `configure()`) with the element's own overrides (see `DropSlotLightElement`), hands out the shared
+ * SDK client, and keeps the shopper's customer token. Not public API.
  */
-import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { DropSlotClient } from '../../src/client.js';
 import { $config, type DropSlotConfig } from './config.js';
 import { sharedClient } from './client.js';
 import { format, type MessageKey } from './i18n.js';
+import { DropSlotLightElement } from './light-base.js';
 
 const TOKEN_STORAGE = 'dropslot.customerToken';
 
-export class DropSlotElement extends LitElement {
-  /** API origin without `/v1`; defaults to the page configuration. */
-  @property({ reflect: false }) api?: string;
-  /** Publishable key; defaults to the page configuration. */
-  @property({ attribute: 'publishable-key' }) publishableKey?: string;
-  /** Locale of messages, dates and numbers; defaults to the page configuration, then `<html lang>`, then the browser. */
-  @property() locale?: string;
+export class DropSlotElement extends DropSlotLightElement {
   /** The shopper's token; defaults to the page configuration, then a token from the built-in sign-in step. */
   @property({ attribute: 'customer-token' }) customerToken?: string;
 
-  #unsubscribe?: () => void;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#unsubscribe = $config.listen(() => this.requestUpdate());
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#unsubscribe?.();
+  /** A message of the full catalog in the resolved locale. */
+  protected override msg(key: MessageKey, vars?: Record<string, string | number>): string {
+    return format(this.resolvedLocale, key, vars);
   }
 
   /** The configuration in force for this element. */
   protected get settings(): Partial<DropSlotConfig> {
     const page = $config.get();
     return {
-      api: this.api ?? page.api,
-      publishableKey: this.publishableKey ?? page.publishableKey,
+      api: this.resolvedApi,
+      publishableKey: this.resolvedKey,
       locale: this.resolvedLocale,
-      customerToken: this.customerToken ?? page.customerToken ?? storedToken(this.publishableKey ?? page.publishableKey),
+      customerToken: this.customerToken ?? page.customerToken ?? storedToken(this.resolvedKey),
     };
-  }
-
-  protected get resolvedLocale(): string {
-    return (
-      this.locale ??
-      $config.get().locale ??
-      (this.closest('[lang]')?.getAttribute('lang') || undefined) ??
-      (typeof navigator === 'undefined' ? 'en' : navigator.language) ??
-      'en'
-    );
   }
 
   /** The shared client for this element's API and key, with the customer token applied; undefined until configured. */
@@ -76,8 +53,15 @@ export class DropSlotElement extends LitElement {
     this.customerToken = token;
   }
 
-  protected msg(key: MessageKey, vars?: Record<string, string | number>): string {
-    return format(this.resolvedLocale, key, vars);
+  /** Forgets a token remembered by {@link rememberToken} (sign-out of the built-in sign-in step). */
+  protected forgetToken(): void {
+    const key = this.settings.publishableKey;
+    try {
+      if (key) sessionStorage.removeItem(`${TOKEN_STORAGE}.${key}`);
+    } catch {
+      // Storage blocked: nothing was stored.
+    }
+    this.customerToken = undefined;
   }
 }
 

@@ -1,12 +1,17 @@
 /** One SDK client per (API, key) on a page, shared by every element, with its server clock synced once. */
 import { createClient, type DropSlotClient } from '../../src/client.js';
+import { setPageFetch } from './fetch.js';
 
 const clients = new Map<string, DropSlotClient>();
 
-/** Test hook: the `fetch` every new client uses (a fake server in component tests). */
+/**
+ * Test hook: the `fetch` every new client uses (a fake server in component tests), and the plain fetches of the
+ * elements that work without the SDK client (`<drop-countdown>`, see fetch.ts).
+ */
 let fetchOverride: typeof fetch | undefined;
 export function setFetchForTesting(fetchImpl: typeof fetch | undefined): void {
   fetchOverride = fetchImpl;
+  setPageFetch(fetchImpl);
   clients.clear();
 }
 

@@ -3,7 +3,6 @@
  * (`data-api`, `data-key`, `data-locale`, `data-customer-token`), by a `<dropslot-config>` element, or by
  * `configure()`. Any element may override a value with its own attribute. Not public API.
  */
-import { atom } from 'nanostores';
 
 export interface DropSlotConfig {
   /** API origin without `/v1`. */
@@ -16,7 +15,43 @@ export interface DropSlotConfig {
   customerToken: string;
 }
 
-export const $config = atom<Partial<DropSlotConfig>>({});
+/** A readable and writable value with change listeners: the subset of a nanostores atom the elements use. */
+export interface ConfigStore {
+  /** The current configuration. */
+  get(): Partial<DropSlotConfig>;
+  /** Replaces the configuration and notifies the listeners (only when it changed). */
+  set(value: Partial<DropSlotConfig>): void;
+  /** Calls `listener` on every later change; returns the function that stops it. */
+  listen(listener: (value: Partial<DropSlotConfig>) => void): () => void;
+  /** Like `listen`, but also calls `listener` at once with the current value. */
+  subscribe(listener: (value: Partial<DropSlotConfig>) => void): () => void;
+}
+
+/**
+ * The page configuration. A tiny store with the nanostores atom interface the elements use (`get`, `set`, `listen`,
+ * `subscribe`) rather than a nanostores atom: the atom's runtime (~0.4 KB gz) does not fit `<drop-countdown>`'s 10 KB
+ * budget, which imports this module without the SDK.
+ */
+export const $config: ConfigStore = (() => {
+  let value: Partial<DropSlotConfig> = {};
+  const listeners = new Set<(value: Partial<DropSlotConfig>) => void>();
+  return {
+    get: () => value,
+    set(next) {
+      if (next === value) return;
+      value = next;
+      for (const listener of [...listeners]) listener(value);
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    subscribe(listener) {
+      listener(value);
+      return this.listen(listener);
+    },
+  };
+})();
 
 /** Merges values into the page configuration (empty values are ignored). */
 export function configure(values: Partial<DropSlotConfig>): void {

@@ -2,7 +2,8 @@
 export function define(tag: string, element: CustomElementConstructor): void {
   const existing = customElements.get(tag);
   if (existing) {
-    if (existing !== element) console.warn(`dropslot: <${tag}> is already defined; keeping the first definition.`);
+    if (existing !== element)
+      console.warn(`dropslot: <${tag}> is already defined; keeping the first definition.`);
     return;
   }
   customElements.define(tag, element);

@@ -1,16 +1,14 @@
 /**
  * Message catalogs of the elements. English is the source; every other catalog has the same keys (the type checks it).
  * `{name}` placeholders are filled by `format`. Dates, times and numbers are formatted with `Intl`, never here.
+ * The messages of the light elements live in `i18n-light.ts` (so `<drop-countdown>` alone stays small) and are spread
+ * into each catalog here.
  */
+import { fill, languageOf, lightAr, lightDe, lightEn } from './i18n-light.js';
+
 const en = {
-  loading: 'Loading…',
-  retry: 'Try again',
-  error: 'Something went wrong.',
+  ...lightEn,
   offline: 'Connection lost — reconnecting…',
-  countdownOpensIn: 'Opens in',
-  countdownLive: 'Live now',
-  countdownEnded: 'This drop has ended',
-  countdownAnnounceOpens: 'Opens in {time}',
   days: '{n} d',
   notOpenYet: 'Booking opens {when}.',
   soldOut: 'Sold out',
@@ -41,20 +39,48 @@ const en = {
   checkIn: 'Check in',
   alreadyUsed: 'Already used at {time}',
   invalidCode: 'Not a valid ticket code.',
+  pickerChooseFirst: 'Choose a time first.',
+  pickerBack: 'Back',
+  pickerSignInHint: 'Sign in or create an account to reserve.',
+  pickerSignInFailed: 'Wrong email or password.',
+  pickerEmailTaken: 'An account with this email exists already. Sign in instead.',
+  pickerSignUpInvalid: 'Enter a valid email and a password of at least 8 characters.',
+  pickerSlotFilled: 'This time just filled up. Join its waitlist to get the next free place.',
+  pickerSoldOutHint: 'Every time is taken. Choose one to join its waitlist.',
+  pickerAlreadyReserved: 'You already have a reservation in this drop.',
+  pickerAlreadyWaitlisted: 'You are already on this waitlist.',
+  pickerSlotHasPlaces: 'This time has free places again — reserve it instead.',
+  pickerChooseAnother: 'Choose another time',
+  pickerClaimExpired: 'The time to claim this place has passed.',
+  pickerValueMissing: 'Reserve a time to continue.',
+  pickerWaiting: '{n} waiting',
+  pickerNoSlots: 'This drop has no times to book.',
+  pickerHoldEndsSoon: 'Your hold ends in {time}.',
+  pickerBookingOpen: 'Booking is open.',
+  ticketPending: 'Not confirmed yet — confirm before {time} to get your ticket.',
+  ticketConfirmed: 'Confirmed — show this code at the door.',
+  ticketCheckedInAt: 'Checked in at {time}.',
+  ticketCancelled: 'This reservation was cancelled.',
+  ticketExpired: 'This hold expired before it was confirmed.',
+  ticketSignedOut: 'Sign in to see your ticket.',
+  ticketEmpty: 'No reservation yet.',
+  ticketNotFound: 'This ticket does not exist.',
+  ticketWhen: 'When',
+  ticketWhere: 'Where',
+  ticketCode: 'Ticket code',
+  ticketQr: 'QR code of your ticket',
+  ticketCancel: 'Cancel reservation',
+  ticketCancelAsk: 'Cancel this reservation? Your place goes to the next in line.',
+  ticketCancelYes: 'Yes, cancel',
+  ticketCancelKeep: 'Keep it',
 } as const;
 
 export type MessageKey = keyof typeof en;
 export type Catalog = Record<MessageKey, string>;
 
 const de: Catalog = {
-  loading: 'Wird geladen…',
-  retry: 'Erneut versuchen',
-  error: 'Etwas ist schiefgelaufen.',
+  ...lightDe,
   offline: 'Verbindung verloren — verbinde neu…',
-  countdownOpensIn: 'Startet in',
-  countdownLive: 'Jetzt live',
-  countdownEnded: 'Dieser Drop ist vorbei',
-  countdownAnnounceOpens: 'Startet in {time}',
   days: '{n} T',
   notOpenYet: 'Buchung ab {when}.',
   soldOut: 'Ausverkauft',
@@ -85,17 +111,47 @@ const de: Catalog = {
   checkIn: 'Einchecken',
   alreadyUsed: 'Bereits benutzt um {time}',
   invalidCode: 'Kein gültiger Ticketcode.',
+  pickerChooseFirst: 'Wähle zuerst eine Zeit.',
+  pickerBack: 'Zurück',
+  pickerSignInHint: 'Melde dich an oder erstelle ein Konto, um zu reservieren.',
+  pickerSignInFailed: 'E-Mail oder Passwort ist falsch.',
+  pickerEmailTaken: 'Zu dieser E-Mail gibt es schon ein Konto. Melde dich stattdessen an.',
+  pickerSignUpInvalid: 'Gib eine gültige E-Mail und ein Passwort mit mindestens 8 Zeichen ein.',
+  pickerSlotFilled:
+    'Diese Zeit ist gerade voll geworden. Trag dich auf die Warteliste ein, um den nächsten freien Platz zu bekommen.',
+  pickerSoldOutHint: 'Alle Zeiten sind vergeben. Wähle eine, um auf ihre Warteliste zu kommen.',
+  pickerAlreadyReserved: 'Du hast in diesem Drop schon eine Reservierung.',
+  pickerAlreadyWaitlisted: 'Du stehst schon auf dieser Warteliste.',
+  pickerSlotHasPlaces: 'Diese Zeit hat wieder freie Plätze — reserviere sie direkt.',
+  pickerChooseAnother: 'Andere Zeit wählen',
+  pickerClaimExpired: 'Die Zeit, diesen Platz zu sichern, ist abgelaufen.',
+  pickerValueMissing: 'Reserviere eine Zeit, um fortzufahren.',
+  pickerWaiting: '{n} wartend',
+  pickerNoSlots: 'Dieser Drop hat keine buchbaren Zeiten.',
+  pickerHoldEndsSoon: 'Deine Reservierung endet in {time}.',
+  pickerBookingOpen: 'Die Buchung ist geöffnet.',
+  ticketPending: 'Noch nicht bestätigt — bestätige vor {time}, um dein Ticket zu erhalten.',
+  ticketConfirmed: 'Bestätigt — zeig diesen Code am Eingang.',
+  ticketCheckedInAt: 'Eingecheckt um {time}.',
+  ticketCancelled: 'Diese Reservierung wurde storniert.',
+  ticketExpired: 'Diese Reservierung ist vor der Bestätigung abgelaufen.',
+  ticketSignedOut: 'Melde dich an, um dein Ticket zu sehen.',
+  ticketEmpty: 'Noch keine Reservierung.',
+  ticketNotFound: 'Dieses Ticket gibt es nicht.',
+  ticketWhen: 'Wann',
+  ticketWhere: 'Wo',
+  ticketCode: 'Ticketcode',
+  ticketQr: 'QR-Code deines Tickets',
+  ticketCancel: 'Reservierung stornieren',
+  ticketCancelAsk:
+    'Diese Reservierung stornieren? Dein Platz geht an die nächste Person in der Warteschlange.',
+  ticketCancelYes: 'Ja, stornieren',
+  ticketCancelKeep: 'Behalten',
 };
 
 const ar: Catalog = {
-  loading: 'جارٍ التحميل…',
-  retry: 'أعد المحاولة',
-  error: 'حدث خطأ ما.',
+  ...lightAr,
   offline: 'انقطع الاتصال — تجري إعادة الاتصال…',
-  countdownOpensIn: 'يبدأ خلال',
-  countdownLive: 'مباشر الآن',
-  countdownEnded: 'انتهى هذا الإصدار',
-  countdownAnnounceOpens: 'يبدأ خلال {time}',
   days: '{n} يوم',
   notOpenYet: 'يبدأ الحجز {when}.',
   soldOut: 'نفدت الأماكن',
@@ -126,18 +182,52 @@ const ar: Catalog = {
   checkIn: 'تسجيل الحضور',
   alreadyUsed: 'استُخدمت في {time}',
   invalidCode: 'رمز تذكرة غير صالح.',
+  pickerChooseFirst: 'اختر وقتًا أولًا.',
+  pickerBack: 'رجوع',
+  pickerSignInHint: 'سجّل الدخول أو أنشئ حسابًا للحجز.',
+  pickerSignInFailed: 'البريد الإلكتروني أو كلمة المرور غير صحيحة.',
+  pickerEmailTaken: 'يوجد حساب بهذا البريد الإلكتروني بالفعل. سجّل الدخول بدلًا من ذلك.',
+  pickerSignUpInvalid: 'أدخل بريدًا إلكترونيًا صالحًا وكلمة مرور من 8 أحرف على الأقل.',
+  pickerSlotFilled: 'امتلأ هذا الوقت للتو. انضم إلى قائمة الانتظار لتحصل على المكان التالي المتاح.',
+  pickerSoldOutHint: 'جميع الأوقات محجوزة. اختر وقتًا للانضمام إلى قائمة انتظاره.',
+  pickerAlreadyReserved: 'لديك حجز في هذا الإصدار بالفعل.',
+  pickerAlreadyWaitlisted: 'أنت في قائمة الانتظار هذه بالفعل.',
+  pickerSlotHasPlaces: 'أصبح في هذا الوقت أماكن متاحة — احجزه مباشرة.',
+  pickerChooseAnother: 'اختر وقتًا آخر',
+  pickerClaimExpired: 'انتهت مهلة المطالبة بهذا المكان.',
+  pickerValueMissing: 'احجز وقتًا للمتابعة.',
+  pickerWaiting: '{n} في الانتظار',
+  pickerNoSlots: 'لا توجد أوقات للحجز في هذا الإصدار.',
+  pickerHoldEndsSoon: 'ينتهي حجزك خلال {time}.',
+  pickerBookingOpen: 'الحجز متاح الآن.',
+  ticketPending: 'لم يتم التأكيد بعد — أكّد قبل {time} لتحصل على تذكرتك.',
+  ticketConfirmed: 'تم التأكيد — اعرض هذا الرمز عند الدخول.',
+  ticketCheckedInAt: 'تم تسجيل الحضور في {time}.',
+  ticketCancelled: 'أُلغي هذا الحجز.',
+  ticketExpired: 'انتهت مهلة هذا الحجز قبل تأكيده.',
+  ticketSignedOut: 'سجّل الدخول لرؤية تذكرتك.',
+  ticketEmpty: 'لا يوجد حجز بعد.',
+  ticketNotFound: 'هذه التذكرة غير موجودة.',
+  ticketWhen: 'متى',
+  ticketWhere: 'أين',
+  ticketCode: 'رمز التذكرة',
+  ticketQr: 'رمز QR لتذكرتك',
+  ticketCancel: 'إلغاء الحجز',
+  ticketCancelAsk: 'إلغاء هذا الحجز؟ سيذهب مكانك إلى التالي في الطابور.',
+  ticketCancelYes: 'نعم، ألغِ',
+  ticketCancelKeep: 'احتفظ به',
 };
 
 const catalogs: Record<string, Catalog> = { en, de, ar };
 
 /** The catalog for a locale: exact language match, else English. */
 export function catalogFor(locale: string): Catalog {
-  return catalogs[locale.toLowerCase().split('-')[0]!] ?? en;
+  return catalogs[languageOf(locale)] ?? en;
 }
 
 /** A message of the locale's catalog with `{name}` placeholders filled in. */
 export function format(locale: string, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return catalogFor(locale)[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  return fill(catalogFor(locale)[key], vars);
 }
 
 /** Whether the locale's script runs right to left. */

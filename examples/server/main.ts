@@ -6,6 +6,7 @@ import { consoleLogger, createApp, silentLogger } from './app.js';
 import { systemClock } from './clock.js';
 import { ensureDemo, openConfiguredDatabase } from './boot.js';
 import { defaultRateLimits } from './http/rate-limit.js';
+import { escapeHtml, mountDemoStore } from './demo-store.js';
 import { DEMO_SHOPPER, DEMO_STAFF } from './seed.js';
 
 const config = loadConfig();
@@ -18,7 +19,17 @@ const dropslot = await createApp({
   publicUrl: config.publicUrl,
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
   extend(app) {
-    app.get('/', (c) => c.html(landingPage(handle.kind)));
+    // The demo store at the root URL, with the widgets embedded by their script tag. Without its keys (the database
+    // was seeded elsewhere) the page cannot be filled in, and says so.
+    if (keys) {
+      mountDemoStore(app, {
+        storeId: keys.storeId,
+        publishableKey: keys.publishableKey,
+        demo: { shopper: DEMO_SHOPPER, staff: DEMO_STAFF },
+      });
+    } else {
+      app.get('/', (c) => c.html(landingPage(config.dataDir)));
+    }
   },
 });
 const stopWorkers = dropslot.startWorkers();
@@ -31,6 +42,7 @@ server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
     '',
     `  DropSlot reference backend on ${handle.kind === 'pglite' ? `PGlite (${config.dataDir})` : 'PostgreSQL'}, port ${info.port}`,
     '',
+    ...(keys ? [`  Demo store     ${url}/   (staff check-in: ${url}/staff)`] : []),
     `  API            ${url}/v1`,
     `  API reference  ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
     `  Health         ${url}/healthz`,
@@ -59,20 +71,20 @@ async function shutdown(signal: string) {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-/** The root page until the demo store (widgets) lands: where things are. */
-function landingPage(kind: string): string {
+/** The root page when the demo store's keys are unknown (the database was seeded by another data directory). */
+function landingPage(dataDir: string): string {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>DropSlot</title></head>
 <body>
 <main>
 <h1>DropSlot reference backend</h1>
-<p>Running on ${kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}. The demo store page with the widgets is not built yet.</p>
+<p>The demo store page needs the demo store's publishable key, which is kept in <code>${escapeHtml(dataDir)}/demo-keys.json</code>
+when the store is seeded. This database was seeded elsewhere: start with a fresh <code>DATA_DIR</code> to get the demo store.</p>
 <ul>
 <li><a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI 3.1 document</a>)</li>
 <li><a href="/healthz">Health</a></li>
 </ul>
-<p>The demo store's keys were printed in the terminal that ran <code>npm start</code>.</p>
 </main>
 </body>
 </html>`;

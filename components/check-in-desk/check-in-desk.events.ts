@@ -1,0 +1,40 @@
+/** Events of `<check-in-desk>`. */
+import type { Reservation } from '../../src/schemas/reservations.js';
+import { DropSlotEvent } from '../internal/events.js';
+
+export interface CheckInDetail {
+  reservationId: string;
+  /** When the ticket was checked in (ISO 8601, server time). */
+  checkedInAt: string;
+  reservation: Reservation;
+}
+
+/** `ds-check-in`: a ticket was checked in. */
+export class CheckInEvent extends DropSlotEvent<CheckInDetail> {
+  static readonly eventName = 'ds-check-in';
+  constructor(detail: CheckInDetail) {
+    super(CheckInEvent.eventName, detail);
+  }
+}
+
+export interface CheckInFailDetail {
+  /** The problem code: `qr_already_used`, `qr_invalid`, `invalid_state`, … (`error` when there was none). */
+  code: string;
+  /** For `qr_already_used`: when the ticket was first used (ISO 8601). */
+  firstUsedAt?: string | undefined;
+}
+
+/** `ds-check-in-fail`: a code was refused (already used, not a ticket, not checkable) or the request failed. */
+export class CheckInFailEvent extends DropSlotEvent<CheckInFailDetail> {
+  static readonly eventName = 'ds-check-in-fail';
+  constructor(detail: CheckInFailDetail) {
+    super(CheckInFailEvent.eventName, detail);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'ds-check-in': CheckInEvent;
+    'ds-check-in-fail': CheckInFailEvent;
+  }
+}
