@@ -97,6 +97,43 @@ export async function createUser(
 }
 
 export const DEMO_SLUG = 'demo';
+const DEMO_ZONE = 'Europe/Berlin';
+
+/** The instant when the wall clock in `timeZone` shows `hour`:00 on the calendar day of `day` there. */
+export function atLocalTime(day: Date, hour: number, timeZone: string): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(day)
+      .map((p) => [p.type, p.value]),
+  );
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), hour);
+  // The zone's offset at that wall time, read back through Intl (exact outside the hour a DST change skips).
+  const probe = new Date(wall);
+  const shown = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      hour: '2-digit',
+      minute: '2-digit',
+      day: '2-digit',
+    })
+      .formatToParts(probe)
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  let dayShift = shown.day! - Number(parts.day);
+  if (dayShift > 1) dayShift = -1; // shown on the last day of the previous month
+  if (dayShift < -1) dayShift = 1; // shown on the first day of the next month
+  const shownMinutes = dayShift * 1440 + shown.hour! * 60 + shown.minute!;
+  return new Date(wall - (shownMinutes - hour * 60) * 60_000);
+}
 export const DEMO_STAFF = { email: 'staff@demo.dropslot.test', password: 'dropslot-staff' };
 export const DEMO_SHOPPER = { email: 'shopper@demo.dropslot.test', password: 'dropslot-shopper' };
 
@@ -118,8 +155,8 @@ export async function seedDemo(
   const minute = 60_000;
   const hour = 60 * minute;
   const day = 24 * hour;
-  // Slots start on the next whole hour of tomorrow, so they read naturally in the store's zone.
-  const tomorrow = new Date(Math.ceil((now.getTime() + day) / hour) * hour);
+  // Slots run from 10:00 tomorrow in the store's zone, hourly, as a real store would open them.
+  const tomorrow = atLocalTime(new Date(now.getTime() + day), 10, DEMO_ZONE);
   return transaction(db, async (tx) => {
     const keys = await createStore(
       tx,
