@@ -31,6 +31,7 @@ import { dropRoutes } from './routes/drops.js';
 import { reservationRoutes } from './routes/reservations.js';
 import { waitlistRoutes } from './routes/waitlist.js';
 import { customerRoutes } from './routes/customers.js';
+import { rentalRoutes } from './routes/rentals.js';
 
 z.config(en());
 
@@ -163,6 +164,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   reservationRoutes(router);
   waitlistRoutes(router);
   customerRoutes(router);
+  rentalRoutes(router);
   const openapi = buildOpenApi(router.specs, options.publicUrl ?? '/');
 
   app.get('/openapi.json', (c) => c.json(openapi));

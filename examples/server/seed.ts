@@ -354,7 +354,184 @@ export async function seedDemo(
         .set({ capacityReserved: slot.capacityTotal, capacityWaitlist: 2, waitlistSeq: 2 })
         .where(eq(schema.slots.id, slot.id));
     }
+    await seedRentalCatalog(tx, storeId, 'EUR', now);
     void shopper;
     return { ...keys, created: true };
   });
+}
+
+export interface RentalProductInput {
+  sku: string;
+  name: string;
+  basePriceCents: number;
+  pricingUnit: 'hour' | 'day' | 'week';
+  currency?: string;
+  categoryId?: string | null;
+  /** Units in service (status `available`). */
+  units: number;
+  /** Extra units in maintenance: never offered. */
+  maintenanceUnits?: number;
+  images?: string[];
+}
+
+/** A rentable product with its physical units (serials `{sku}-001`…). */
+export async function createRentalProduct(
+  db: Executor,
+  storeId: string,
+  input: RentalProductInput,
+  now: Date,
+): Promise<{ productId: string; unitIds: string[] }> {
+  const [product] = await db
+    .insert(schema.products)
+    .values({
+      storeId,
+      sku: input.sku,
+      name: input.name,
+      currency: input.currency ?? 'EUR',
+      priceCents: 0,
+      isRentable: true,
+      basePriceCents: input.basePriceCents,
+      pricingUnit: input.pricingUnit,
+      categoryId: input.categoryId ?? null,
+      images: input.images ?? [],
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  const productId = product!.id;
+  if (input.images?.length) {
+    await db.insert(schema.productAssets).values(
+      input.images.map((url, position) => ({
+        storeId,
+        productId,
+        assetType: 'image',
+        url,
+        position,
+        createdAt: now,
+      })),
+    );
+  }
+  const total = input.units + (input.maintenanceUnits ?? 0);
+  const units = total
+    ? await db
+        .insert(schema.inventoryItems)
+        .values(
+          Array.from({ length: total }, (_, i) => ({
+            storeId,
+            productId,
+            serial: `${input.sku}-${String(i + 1).padStart(3, '0')}`,
+            status: i < input.units ? 'available' : 'maintenance',
+            createdAt: now,
+            updatedAt: now,
+          })),
+        )
+        .returning({ id: schema.inventoryItems.id })
+    : [];
+  return { productId, unitIds: units.map((u) => u.id) };
+}
+
+/** The demo store's rental catalog: a small category tree, three products with units, a promo and a plan. */
+export async function seedRentalCatalog(
+  db: Executor,
+  storeId: string,
+  currency: string,
+  now: Date,
+): Promise<void> {
+  const [gear] = await db
+    .insert(schema.categories)
+    .values({ storeId, name: 'Gear', slug: 'gear', position: 0, createdAt: now, updatedAt: now })
+    .returning();
+  const [cameras, bikes] = await db
+    .insert(schema.categories)
+    .values([
+      {
+        storeId,
+        parentId: gear!.id,
+        name: 'Cameras',
+        slug: 'cameras',
+        position: 0,
+        createdAt: now,
+        updatedAt: now,
+      },
+      {
+        storeId,
+        parentId: gear!.id,
+        name: 'Bikes',
+        slug: 'bikes',
+        position: 1,
+        createdAt: now,
+        updatedAt: now,
+      },
+    ])
+    .returning();
+  const camera = await createRentalProduct(
+    db,
+    storeId,
+    {
+      sku: 'RENT-CAM-1',
+      name: 'Mirrorless camera kit',
+      basePriceCents: 3500,
+      pricingUnit: 'day',
+      currency,
+      categoryId: cameras!.id,
+      units: 3,
+      maintenanceUnits: 1,
+    },
+    now,
+  );
+  await createRentalProduct(
+    db,
+    storeId,
+    {
+      sku: 'RENT-BIKE-1',
+      name: 'City e-bike',
+      basePriceCents: 900,
+      pricingUnit: 'hour',
+      currency,
+      categoryId: bikes!.id,
+      units: 5,
+    },
+    now,
+  );
+  await createRentalProduct(
+    db,
+    storeId,
+    {
+      sku: 'RENT-TENT-1',
+      name: 'Two-person tent',
+      basePriceCents: 6000,
+      pricingUnit: 'week',
+      currency,
+      categoryId: gear!.id,
+      units: 2,
+    },
+    now,
+  );
+  await db.insert(schema.promotions).values({
+    storeId,
+    code: 'WELCOME10',
+    discountType: 'percent',
+    value: 10,
+    validFrom: now,
+    validTo: new Date(now.getTime() + 365 * 86_400_000),
+    maxRedemptions: 100,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const [plan] = await db
+    .insert(schema.subscriptionPlans)
+    .values({
+      storeId,
+      name: 'Creator',
+      discountPct: 20,
+      durationDays: 30,
+      priceCents: 1900,
+      currency,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  await db
+    .insert(schema.subscriptionPlanProducts)
+    .values({ storeId, planId: plan!.id, productId: camera.productId });
 }

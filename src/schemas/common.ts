@@ -105,6 +105,14 @@ export const ProblemCode = {
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   methodNotAllowed: 'method_not_allowed',
+  invalidPeriod: 'invalid_period',
+  notRentable: 'not_rentable',
+  unitUnavailable: 'unit_unavailable',
+  promoInvalid: 'promo_invalid',
+  promoExpired: 'promo_expired',
+  promoExhausted: 'promo_exhausted',
+  insufficientPoints: 'insufficient_points',
+  quoteChanged: 'quote_changed',
   internal: 'internal_error',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

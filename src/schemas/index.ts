@@ -14,3 +14,4 @@ export * from './reservations.js';
 export * from './waitlist.js';
 export * from './customers.js';
 export * from './stream.js';
+export * from './rentals.js';

@@ -1388,6 +1388,11 @@ for (const kind of databaseKinds) {
           'POST /v1/customers/sign-in',
           'POST /v1/customer-sessions',
           'GET /v1/customers/me',
+          'GET /v1/categories',
+          'GET /v1/products/{id}/availability',
+          'POST /v1/rental-quotes',
+          'POST /v1/rentals',
+          'GET /v1/rentals/{id}',
         ];
         for (const pair of required) assert.ok(documented.has(pair), `${pair} is documented`);
 

@@ -172,7 +172,18 @@ export async function startTestApp(
         (select coalesce(sum(capacity_waitlist), 0) from slots)::int as waiting,
         (select count(*) from reservations where state = 'CHECKED_IN')::int as checked_in,
         (select coalesce(max(updated_at), 'epoch')::text from products) as products_updated,
-        (select coalesce(max(updated_at), 'epoch')::text from drops) as drops_updated`,
+        (select coalesce(max(updated_at), 'epoch')::text from drops) as drops_updated,
+        (select count(*) from categories)::int as categories,
+        (select count(*) from inventory_items)::int as inventory_items,
+        (select count(*) from rental_orders)::int as rental_orders,
+        (select count(*) from rental_items)::int as rental_items,
+        (select count(*) from invoices)::int as invoices,
+        (select count(*) from schedules)::int as schedules,
+        (select count(*) from handover_qr)::int as handover_qr,
+        (select count(*) from events)::int as events,
+        (select count(*) from loyalty_ledger)::int as loyalty_ledger,
+        (select coalesce(sum(points_balance), 0) from loyalty_accounts)::int as points,
+        (select coalesce(sum(redemptions_count), 0) from promotions)::int as promo_redemptions`,
     );
     return counts!;
   };

@@ -1,6 +1,8 @@
 /**
- * The reference backend's database schema (Drizzle, PostgreSQL dialect): every table of the drops design plus
- * the keys, idempotency and rate-limit tables the API needs. Rental tables join in their own migration.
+ * The reference backend's database schema (Drizzle, PostgreSQL dialect): every table of the drops design, every
+ * table of the rental design (categories … events, from `0004_rentals`) plus the keys, idempotency and rate-limit
+ * tables the API needs. The no-double-rental exclusion constraint is hand-written SQL (`0005_rental_no_overlap`):
+ * Drizzle's builder has no EXCLUDE.
  * SQL names are snake_case; `docs/data-model.md` maps both source designs onto these tables.
  */
 import { sql } from 'drizzle-orm';
@@ -9,6 +11,7 @@ import {
   boolean,
   char,
   check,
+  date,
   foreignKey,
   doublePrecision,
   index,
@@ -158,6 +161,34 @@ export const branches = pgTable(
   ],
 );
 
+/** Rental catalog tree: a category may have a parent of the same store. */
+export const categories = pgTable(
+  'categories',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    parentId: uuid('parent_id'),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('categories_store_id_key').on(t.storeId, t.id),
+    unique('categories_store_slug_key').on(t.storeId, t.slug),
+    foreignKey({
+      name: 'categories_store_parent_fkey',
+      columns: [t.storeId, t.parentId],
+      foreignColumns: [t.storeId, t.id],
+    }),
+    check('categories_not_own_parent_check', sql`${t.parentId} is null or ${t.parentId} <> ${t.id}`),
+    index('categories_parent_idx').on(t.parentId),
+  ],
+);
+
 export const products = pgTable(
   'products',
   {
@@ -172,10 +203,29 @@ export const products = pgTable(
     priceCents: integer('price_cents').notNull().default(0),
     currency: char('currency', { length: 3 }).notNull(),
     isActive: boolean('is_active').notNull().default(true),
+    /** Rentals: whether units of this product are rented out (then base price and pricing unit are set). */
+    isRentable: boolean('is_rentable').notNull().default(false),
+    /** Rentals: price of one pricing unit in minor units of `currency`. */
+    basePriceCents: integer('base_price_cents'),
+    /** Rentals: `hour` | `day` | `week`. */
+    pricingUnit: text('pricing_unit'),
+    categoryId: uuid('category_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    foreignKey({
+      name: 'products_store_category_fkey',
+      columns: [t.storeId, t.categoryId],
+      foreignColumns: [categories.storeId, categories.id],
+    }),
+    check('products_base_price_check', sql`${t.basePriceCents} >= 0`),
+    check('products_pricing_unit_check', sql`${t.pricingUnit} in ('hour', 'day', 'week')`),
+    check(
+      'products_rentable_check',
+      sql`not ${t.isRentable} or (${t.basePriceCents} is not null and ${t.pricingUnit} is not null)`,
+    ),
+    index('products_category_active_idx').on(t.categoryId, t.isActive),
     unique('products_store_sku_key').on(t.storeId, t.sku),
     unique('products_store_id_key').on(t.storeId, t.id),
     check('products_price_check', sql`${t.priceCents} >= 0`),
@@ -372,8 +422,8 @@ export const payments = pgTable(
       .notNull()
       .references(() => stores.id, { onDelete: 'cascade' }),
     reservationId: uuid('reservation_id').references(() => reservations.id, { onDelete: 'restrict' }),
-    /** Rentals settle an invoice instead; the invoices table arrives with rentals. */
-    invoiceId: uuid('invoice_id'),
+    /** Rentals settle an invoice instead. */
+    invoiceId: uuid('invoice_id').references(() => invoices.id, { onDelete: 'restrict' }),
     provider: text('provider').notNull(),
     providerIntentId: text('provider_intent_id'),
     amountCents: integer('amount_cents').notNull(),
@@ -523,3 +573,431 @@ export const serverSecrets = pgTable('server_secrets', {
   value: text('value').notNull(),
   createdAt: createdAt(),
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rentals
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Images, 3D models and AR scenes of a product. */
+export const productAssets = pgTable(
+  'product_assets',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id').notNull(),
+    assetType: text('asset_type').notNull(),
+    url: text('url').notNull(),
+    drmProtected: boolean('drm_protected').notNull().default(false),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'product_assets_store_product_fkey',
+      columns: [t.storeId, t.productId],
+      foreignColumns: [products.storeId, products.id],
+    }).onDelete('cascade'),
+    check('product_assets_type_check', sql`${t.assetType} in ('image', '3d', 'ar')`),
+    index('product_assets_product_idx').on(t.productId, t.position),
+  ],
+);
+
+/**
+ * One physical unit of a rentable product. `status` is the unit's own condition only; whether it is free for a
+ * period is derived from the active `rental_items` overlapping it.
+ */
+export const inventoryItems = pgTable(
+  'inventory_items',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id').notNull(),
+    serial: text('serial').notNull(),
+    status: text('status').notNull().default('available'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'inventory_items_store_product_fkey',
+      columns: [t.storeId, t.productId],
+      foreignColumns: [products.storeId, products.id],
+    }),
+    unique('inventory_items_store_serial_key').on(t.storeId, t.serial),
+    unique('inventory_items_store_id_key').on(t.storeId, t.id),
+    check('inventory_items_status_check', sql`${t.status} in ('available', 'maintenance', 'retired')`),
+    index('inventory_items_product_status_idx').on(t.productId, t.status),
+  ],
+);
+
+export const promotions = pgTable(
+  'promotions',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    /** `percent` (value 1–100) or `amount` (value in minor units of `currency`). */
+    discountType: text('discount_type').notNull(),
+    value: integer('value').notNull(),
+    currency: char('currency', { length: 3 }),
+    validFrom: ts('valid_from').notNull(),
+    validTo: ts('valid_to').notNull(),
+    /** At most this many orders may use the code; null for no limit. */
+    maxRedemptions: integer('max_redemptions'),
+    redemptionsCount: integer('redemptions_count').notNull().default(0),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('promotions_store_code_key').on(t.storeId, t.code),
+    check('promotions_type_check', sql`${t.discountType} in ('percent', 'amount')`),
+    check(
+      'promotions_value_check',
+      sql`(${t.discountType} = 'percent' and ${t.value} between 1 and 100) or (${t.discountType} = 'amount' and ${t.value} > 0 and ${t.currency} is not null)`,
+    ),
+    check('promotions_window_check', sql`${t.validTo} > ${t.validFrom}`),
+    check(
+      'promotions_redemptions_check',
+      sql`${t.redemptionsCount} >= 0 and (${t.maxRedemptions} is null or ${t.redemptionsCount} <= ${t.maxRedemptions})`,
+    ),
+  ],
+);
+
+export const rentalOrders = pgTable(
+  'rental_orders',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    /** The customer. */
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    status: text('status').notNull().default('pending_payment'),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    subtotalCents: integer('subtotal_cents').notNull(),
+    subscriptionDiscountCents: integer('subscription_discount_cents').notNull().default(0),
+    promoDiscountCents: integer('promo_discount_cents').notNull().default(0),
+    pointsRedeemed: integer('points_redeemed').notNull().default(0),
+    totalCents: integer('total_cents').notNull(),
+    promotionId: uuid('promotion_id').references(() => promotions.id, { onDelete: 'restrict' }),
+    subscriptionId: uuid('subscription_id'),
+    /** The quote the order charges, exactly as it was answered. */
+    quote: jsonb('quote').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    confirmedAt: ts('confirmed_at'),
+    cancelledAt: ts('cancelled_at'),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [
+    unique('rental_orders_store_id_key').on(t.storeId, t.id),
+    check('rental_orders_window_check', sql`${t.endsAt} > ${t.startsAt}`),
+    check(
+      'rental_orders_status_check',
+      sql`${t.status} in ('pending_payment', 'confirmed', 'active', 'completed', 'cancelled', 'overdue')`,
+    ),
+    check(
+      'rental_orders_money_check',
+      sql`${t.subtotalCents} >= 0 and ${t.subscriptionDiscountCents} >= 0 and ${t.promoDiscountCents} >= 0 and ${t.pointsRedeemed} >= 0 and ${t.totalCents} >= 0 and ${t.totalCents} = ${t.subtotalCents} - ${t.subscriptionDiscountCents} - ${t.promoDiscountCents} - ${t.pointsRedeemed}`,
+    ),
+    check('rental_orders_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    index('rental_orders_user_status_idx').on(t.userId, t.status),
+    index('rental_orders_store_created_idx').on(t.storeId, t.createdAt),
+  ],
+);
+
+/**
+ * One unit of one product held for one order over `[starts_at, ends_at)`. While `status` is `held` or `out` the
+ * exclusion constraint `rental_items_no_overlap` (migration 0005) keeps the unit out of every overlapping period.
+ */
+export const rentalItems = pgTable(
+  'rental_items',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    rentalOrderId: uuid('rental_order_id').notNull(),
+    productId: uuid('product_id').notNull(),
+    inventoryItemId: uuid('inventory_item_id').notNull(),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    /** `held` (booked, not picked up), `out` (picked up), `returned`, `released` (cancelled). */
+    status: text('status').notNull().default('held'),
+    pricingUnit: text('pricing_unit').notNull(),
+    units: integer('units').notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+    /** units × unit price: the line of this one unit before discounts. */
+    priceCents: integer('price_cents').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'rental_items_store_order_fkey',
+      columns: [t.storeId, t.rentalOrderId],
+      foreignColumns: [rentalOrders.storeId, rentalOrders.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'rental_items_store_product_fkey',
+      columns: [t.storeId, t.productId],
+      foreignColumns: [products.storeId, products.id],
+    }),
+    foreignKey({
+      name: 'rental_items_store_unit_fkey',
+      columns: [t.storeId, t.inventoryItemId],
+      foreignColumns: [inventoryItems.storeId, inventoryItems.id],
+    }),
+    check('rental_items_window_check', sql`${t.endsAt} > ${t.startsAt}`),
+    check('rental_items_status_check', sql`${t.status} in ('held', 'out', 'returned', 'released')`),
+    check(
+      'rental_items_money_check',
+      sql`${t.units} > 0 and ${t.unitPriceCents} >= 0 and ${t.priceCents} >= 0`,
+    ),
+    index('rental_items_order_idx').on(t.rentalOrderId),
+    index('rental_items_product_idx').on(t.productId, t.startsAt),
+  ],
+);
+
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    rentalOrderId: uuid('rental_order_id').notNull(),
+    amountDueCents: integer('amount_due_cents').notNull(),
+    amountPaidCents: integer('amount_paid_cents').notNull().default(0),
+    currency: char('currency', { length: 3 }).notNull(),
+    /** `open`, `paid` or `void`. */
+    status: text('status').notNull().default('open'),
+    /** Calendar day in the store's zone. */
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    issuedAt: ts('issued_at').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'invoices_store_order_fkey',
+      columns: [t.storeId, t.rentalOrderId],
+      foreignColumns: [rentalOrders.storeId, rentalOrders.id],
+    }),
+    check('invoices_amounts_check', sql`${t.amountDueCents} >= 0 and ${t.amountPaidCents} >= 0`),
+    check('invoices_status_check', sql`${t.status} in ('open', 'paid', 'void')`),
+    check('invoices_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    index('invoices_order_idx').on(t.rentalOrderId),
+  ],
+);
+
+export const schedules = pgTable(
+  'schedules',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    rentalOrderId: uuid('rental_order_id').notNull(),
+    type: text('type').notNull(),
+    scheduledFor: ts('scheduled_for').notNull(),
+    actualAt: ts('actual_at'),
+    /** The staff member assigned. */
+    assignedTo: uuid('assigned_to').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'schedules_store_order_fkey',
+      columns: [t.storeId, t.rentalOrderId],
+      foreignColumns: [rentalOrders.storeId, rentalOrders.id],
+    }).onDelete('cascade'),
+    check('schedules_type_check', sql`${t.type} in ('pickup', 'return')`),
+    unique('schedules_order_type_key').on(t.rentalOrderId, t.type),
+    index('schedules_store_due_idx').on(t.storeId, t.scheduledFor),
+  ],
+);
+
+/** A single-use handover code: the signed token carries this row's id; verification sets `verified_at` once. */
+export const handoverQr = pgTable(
+  'handover_qr',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    rentalOrderId: uuid('rental_order_id').notNull(),
+    type: text('type').notNull(),
+    /** Random nonce signed into the QR token; no personal data. */
+    qrToken: text('qr_token').notNull(),
+    verifiedBy: uuid('verified_by').references(() => users.id, { onDelete: 'set null' }),
+    verifiedAt: ts('verified_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'handover_qr_store_order_fkey',
+      columns: [t.storeId, t.rentalOrderId],
+      foreignColumns: [rentalOrders.storeId, rentalOrders.id],
+    }).onDelete('cascade'),
+    check('handover_qr_type_check', sql`${t.type} in ('pickup', 'return')`),
+    unique('handover_qr_order_type_key').on(t.rentalOrderId, t.type),
+    unique('handover_qr_token_key').on(t.qrToken),
+  ],
+);
+
+export const loyaltyAccounts = pgTable(
+  'loyalty_accounts',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    pointsBalance: integer('points_balance').notNull().default(0),
+    tier: text('tier').notNull().default('standard'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('loyalty_accounts_user_key').on(t.userId),
+    check('loyalty_accounts_balance_check', sql`${t.pointsBalance} >= 0`),
+  ],
+);
+
+/** Every change of a points balance: earned, redeemed, adjusted. */
+export const loyaltyLedger = pgTable(
+  'loyalty_ledger',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => loyaltyAccounts.id, { onDelete: 'cascade' }),
+    rentalOrderId: uuid('rental_order_id').references(() => rentalOrders.id, { onDelete: 'set null' }),
+    delta: integer('delta').notNull(),
+    reason: text('reason').notNull(),
+    balanceAfter: integer('balance_after').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('loyalty_ledger_reason_check', sql`${t.reason} in ('earn', 'redeem', 'refund', 'adjust')`),
+    check('loyalty_ledger_balance_check', sql`${t.balanceAfter} >= 0`),
+    index('loyalty_ledger_account_idx').on(t.accountId, t.createdAt),
+  ],
+);
+
+export const subscriptionPlans = pgTable(
+  'subscription_plans',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Percent off the lines of the plan's included products. */
+    discountPct: integer('discount_pct').notNull(),
+    durationDays: integer('duration_days').notNull(),
+    priceCents: integer('price_cents').notNull().default(0),
+    currency: char('currency', { length: 3 }).notNull(),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('subscription_plans_store_id_key').on(t.storeId, t.id),
+    check('subscription_plans_discount_check', sql`${t.discountPct} between 0 and 100`),
+    check('subscription_plans_duration_check', sql`${t.durationDays} > 0`),
+    check('subscription_plans_price_check', sql`${t.priceCents} >= 0`),
+  ],
+);
+
+/** The design's `included_products` JSON as a join table, so each product id has a real foreign key. */
+export const subscriptionPlanProducts = pgTable(
+  'subscription_plan_products',
+  {
+    storeId: uuid('store_id').notNull(),
+    planId: uuid('plan_id').notNull(),
+    productId: uuid('product_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.planId, t.productId] }),
+    foreignKey({
+      name: 'subscription_plan_products_store_plan_fkey',
+      columns: [t.storeId, t.planId],
+      foreignColumns: [subscriptionPlans.storeId, subscriptionPlans.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'subscription_plan_products_store_product_fkey',
+      columns: [t.storeId, t.productId],
+      foreignColumns: [products.storeId, products.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** A customer's subscription to a plan over `[starts_at, ends_at)`. */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    planId: uuid('plan_id').notNull(),
+    status: text('status').notNull().default('active'),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'subscriptions_store_plan_fkey',
+      columns: [t.storeId, t.planId],
+      foreignColumns: [subscriptionPlans.storeId, subscriptionPlans.id],
+    }),
+    check('subscriptions_status_check', sql`${t.status} in ('active', 'cancelled', 'expired')`),
+    check('subscriptions_window_check', sql`${t.endsAt} > ${t.startsAt}`),
+    index('subscriptions_user_idx').on(t.userId, t.status),
+  ],
+);
+
+/** The rental activity log (analytics): one row per step of an order, besides the audit row. */
+export const events = pgTable(
+  'events',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    occurredAt: ts('occurred_at').notNull(),
+    type: text('type').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    productId: uuid('product_id').references(() => products.id, { onDelete: 'set null' }),
+    rentalOrderId: uuid('rental_order_id').references(() => rentalOrders.id, { onDelete: 'set null' }),
+    metadata: jsonb('metadata').notNull().default({}),
+  },
+  (t) => [
+    index('events_user_occurred_idx').on(t.userId, t.occurredAt),
+    index('events_store_occurred_idx').on(t.storeId, t.occurredAt),
+  ],
+);

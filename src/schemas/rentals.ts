@@ -1,0 +1,288 @@
+import * as z from 'zod/mini';
+import { Currency, Id, Money, Timestamp } from './common.js';
+import { named } from './registry.js';
+
+/** How a rental is priced: per started hour, day (24 h) or week (7 × 24 h). */
+export const PricingUnit = z.enum(['hour', 'day', 'week']);
+export type PricingUnit = z.infer<typeof PricingUnit>;
+
+/** Length of one pricing unit in seconds. */
+export const PRICING_UNIT_SECONDS: Record<PricingUnit, number> = {
+  hour: 3_600,
+  day: 86_400,
+  week: 604_800,
+};
+
+/** The longest period one rental may cover (quotes and orders). */
+export const MAX_RENTAL_DAYS = 90;
+
+/** A category of the rental catalog with its sub-categories. */
+export interface Category {
+  id: string;
+  parentId: string | null;
+  name: string;
+  slug: string;
+  position: number;
+  children: Category[];
+}
+
+const categoryFields = {
+  id: Id,
+  parentId: z.nullable(Id),
+  name: z.string(),
+  slug: z.string(),
+  position: z.int(),
+};
+
+/** A catalog category and, recursively, its children (`GET /categories` answers the tree). */
+export const Category: z.ZodMiniType<Category> = named(
+  'Category',
+  'A category of the rental catalog with its sub-categories.',
+  z.object({
+    ...categoryFields,
+    get children(): z.ZodMiniArray<z.ZodMiniType<Category>> {
+      return z.array(Category);
+    },
+  }),
+);
+
+/** Body of `GET /categories`: the roots of the tree, ordered by position then name. */
+export const CategoryTree = named(
+  'CategoryTree',
+  'The category tree: root categories with nested children.',
+  z.object({ data: z.array(Category) }),
+);
+export type CategoryTree = z.infer<typeof CategoryTree>;
+
+/** An image, 3D model or AR scene of a product. */
+export const ProductAsset = named(
+  'ProductAsset',
+  'A media asset of a product.',
+  z.object({
+    id: Id,
+    type: z.enum(['image', '3d', 'ar']),
+    url: z.string(),
+    drmProtected: z.boolean(),
+  }),
+);
+export type ProductAsset = z.infer<typeof ProductAsset>;
+
+/** The rental fields of a product: price per pricing unit, its category. */
+export const RentalProduct = named(
+  'RentalProduct',
+  'The rental terms of a product: base price per pricing unit, category, assets.',
+  z.object({
+    productId: Id,
+    name: z.string(),
+    categoryId: z.nullable(Id),
+    basePrice: Money,
+    pricingUnit: PricingUnit,
+    assets: z.array(ProductAsset),
+  }),
+);
+export type RentalProduct = z.infer<typeof RentalProduct>;
+
+/** Query of `GET /products/{id}/availability`: either a period (`start` and `end`) or a calendar `month`. */
+export const AvailabilityQuery = z.object({
+  start: z.optional(Timestamp),
+  end: z.optional(Timestamp),
+  /** `YYYY-MM`: free units per day of that month, days in the store's time zone. */
+  month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/))),
+});
+export type AvailabilityQuery = z.infer<typeof AvailabilityQuery>;
+
+/** Free units of a product for the half-open period `[start, end)`. */
+export const Availability = named(
+  'Availability',
+  'Free units of a product for [start, end): units not in maintenance or retired, and in no active rental overlapping the period.',
+  z.object({
+    productId: Id,
+    start: Timestamp,
+    end: Timestamp,
+    /** Units that can be rented at all (status `available`). */
+    totalUnits: z.int(),
+    /** Of those, units free for the whole period. */
+    freeUnits: z.int(),
+  }),
+);
+export type Availability = z.infer<typeof Availability>;
+
+/** Free units per day of one month: each day is `[00:00, next 00:00)` in the store's time zone. */
+export const AvailabilityMonth = named(
+  'AvailabilityMonth',
+  'Free units of a product per calendar day of a month, days in the store time zone.',
+  z.object({
+    productId: Id,
+    month: z.string(),
+    timeZone: z.string(),
+    totalUnits: z.int(),
+    days: z.array(
+      z.object({
+        /** `YYYY-MM-DD` in the store's zone. */
+        date: z.string(),
+        start: Timestamp,
+        end: Timestamp,
+        freeUnits: z.int(),
+      }),
+    ),
+  }),
+);
+export type AvailabilityMonth = z.infer<typeof AvailabilityMonth>;
+
+/** The answer of `GET /products/{id}/availability`: `Availability` for a period, `AvailabilityMonth` for a month. */
+export const AvailabilityResult = named(
+  'AvailabilityResult',
+  'Availability for a period, or AvailabilityMonth for a month.',
+  z.union([Availability, AvailabilityMonth]),
+);
+export type AvailabilityResult = z.infer<typeof AvailabilityResult>;
+
+const quoteItems = z.array(
+  z.strictObject({
+    productId: Id,
+    quantity: z.int().check(z.minimum(1), z.maximum(50)),
+  }),
+);
+
+const quoteFields = {
+  items: quoteItems.check(z.minLength(1), z.maxLength(20)),
+  start: Timestamp,
+  end: Timestamp,
+  promoCode: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
+  /** Loyalty points to spend (1 point = 1 minor unit); needs a customer. */
+  redeemPoints: z.optional(z.int().check(z.minimum(0), z.maximum(100_000_000))),
+  /** Secret key only: the customer whose subscription and points apply. */
+  customerId: z.optional(Id),
+};
+
+/** Body of `POST /rental-quotes`. */
+export const RentalQuoteRequest = named(
+  'RentalQuoteRequest',
+  'Items and a period to price, with an optional promo code and loyalty points to redeem.',
+  z.strictObject(quoteFields),
+);
+export type RentalQuoteRequest = z.infer<typeof RentalQuoteRequest>;
+
+/** One priced line of a quote. All amounts are integers in minor units of the quote's currency. */
+export const RentalQuoteLine = named(
+  'RentalQuoteLine',
+  'One priced line: units × unit price × quantity, then the subscription discount of this line.',
+  z.object({
+    productId: Id,
+    name: z.string(),
+    quantity: z.int(),
+    pricingUnit: PricingUnit,
+    /** ceil(duration / unit length). */
+    units: z.int(),
+    unitPrice: z.int(),
+    /** units × unitPrice × quantity. */
+    amount: z.int(),
+    /** floor(amount × plan discount % / 100) when an active subscription includes the product, else 0. */
+    subscriptionDiscount: z.int(),
+    /** Free units of the product for the period right now (not a hold). */
+    freeUnits: z.int(),
+    available: z.boolean(),
+  }),
+);
+export type RentalQuoteLine = z.infer<typeof RentalQuoteLine>;
+
+/** A priced rental: the itemised breakdown an order charges. */
+export const RentalQuote = named(
+  'RentalQuote',
+  'An itemised price for items over a period. total = subtotal − subscriptionDiscount − promoDiscount − pointsDiscount, never negative; integers in minor units.',
+  z.object({
+    currency: Currency,
+    start: Timestamp,
+    end: Timestamp,
+    lines: z.array(RentalQuoteLine),
+    subtotal: z.int().check(z.minimum(0)),
+    subscriptionDiscount: z.int().check(z.minimum(0)),
+    subscriptionId: z.nullable(Id),
+    promotion: z.nullable(
+      z.object({
+        code: z.string(),
+        discountType: z.enum(['percent', 'amount']),
+        value: z.int(),
+      }),
+    ),
+    promoDiscount: z.int().check(z.minimum(0)),
+    /** Points applied: the requested points capped at what remains to pay. */
+    pointsRedeemed: z.int().check(z.minimum(0)),
+    pointsDiscount: z.int().check(z.minimum(0)),
+    total: z.int().check(z.minimum(0)),
+    available: z.boolean(),
+  }),
+);
+export type RentalQuote = z.infer<typeof RentalQuote>;
+
+/** Body of `POST /rentals`: the quote request, optionally with the total the customer accepted. */
+export const RentalOrderCreate = named(
+  'RentalOrderCreate',
+  'A rental order: the items and period of a quote. With `expectedTotal`, a changed price is refused (409 quote_changed).',
+  z.strictObject({
+    ...quoteFields,
+    expectedTotal: z.optional(z.int().check(z.minimum(0))),
+  }),
+);
+export type RentalOrderCreate = z.infer<typeof RentalOrderCreate>;
+
+/** pending_payment → confirmed → active (picked up) → completed (returned); or cancelled / overdue. */
+export const RentalOrderStatus = z.enum([
+  'pending_payment',
+  'confirmed',
+  'active',
+  'completed',
+  'cancelled',
+  'overdue',
+]);
+export type RentalOrderStatus = z.infer<typeof RentalOrderStatus>;
+
+/** An invoice of a rental order. */
+export const Invoice = named(
+  'Invoice',
+  'The invoice of a rental order: amounts in minor units.',
+  z.object({
+    id: Id,
+    rentalOrderId: Id,
+    amountDue: z.int(),
+    amountPaid: z.int(),
+    currency: Currency,
+    status: z.enum(['open', 'paid', 'void']),
+    /** `YYYY-MM-DD` in the store's zone. */
+    dueDate: z.string(),
+    issuedAt: Timestamp,
+  }),
+);
+export type Invoice = z.infer<typeof Invoice>;
+
+/** A rental order with its units and invoice. */
+export const RentalOrder = named(
+  'RentalOrder',
+  'A rental order: units assigned and held for the period, the quote it charges, and its invoice.',
+  z.object({
+    id: Id,
+    storeId: Id,
+    customerId: Id,
+    status: RentalOrderStatus,
+    start: Timestamp,
+    end: Timestamp,
+    currency: Currency,
+    total: z.int(),
+    quote: RentalQuote,
+    items: z.array(
+      z.object({
+        id: Id,
+        productId: Id,
+        inventoryItemId: Id,
+        serial: z.string(),
+        units: z.int(),
+        unitPrice: z.int(),
+        amount: z.int(),
+        status: z.enum(['held', 'out', 'returned', 'released']),
+      }),
+    ),
+    invoice: Invoice,
+    createdAt: Timestamp,
+  }),
+);
+export type RentalOrder = z.infer<typeof RentalOrder>;
