@@ -130,7 +130,13 @@ export class CheckInDesk extends DropSlotElement {
     if (ConflictError.is(error) && error.code === 'qr_already_used') {
       const at = error.problem?.firstUsedAt;
       firstUsedAt = typeof at === 'string' ? at : undefined;
-      this._result = { kind: 'used', firstUsedAt, timeZone: (await this.#storeOf(client))?.timeZone };
+      const id = error.problem?.reservationId;
+      // The same zone as the success message (the ticket's branch), so one check-in shows one time.
+      this._result = {
+        kind: 'used',
+        firstUsedAt,
+        timeZone: await this.#zoneOfReservation(client, typeof id === 'string' ? id : undefined),
+      };
     } else if (ConflictError.is(error) && error.code === 'invalid_state') {
       const state = error.problem?.state;
       this._result = { kind: 'not-checkable', state: typeof state === 'string' ? state.toLowerCase() : '?' };
@@ -157,6 +163,17 @@ export class CheckInDesk extends DropSlotElement {
     ]);
     const branch = store?.branches.find((b) => b.id === drop?.branchId);
     return { drop, slot, timeZone: branch?.timeZone ?? store?.timeZone };
+  }
+
+  /** The zone of a reservation's branch (staff may read any reservation of the store), else the store's. */
+  async #zoneOfReservation(client: DropSlotClient, id: string | undefined): Promise<string | undefined> {
+    const [reservation, store] = await Promise.all([
+      id ? client.reservations.retrieve(id).catch(() => undefined) : undefined,
+      this.#storeOf(client),
+    ]);
+    const drop = reservation && (await client.drops.retrieve(reservation.dropId).catch(() => undefined));
+    const branch = store?.branches.find((b) => b.id === drop?.branchId);
+    return branch?.timeZone ?? store?.timeZone;
   }
 
   #storeOf(client: DropSlotClient): Promise<Store | undefined> {

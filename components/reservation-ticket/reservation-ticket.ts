@@ -169,7 +169,8 @@ export class ReservationTicket extends DropSlotElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('refreshInterval') && this.isConnected) this.#startPolling();
     const key = this.#sourceKey();
-    if (key !== this.#loadKey) {
+    // A ticket that left the page may still render (the lazy QR encoder arriving); it loads again when reconnected.
+    if (key !== this.#loadKey && this.isConnected) {
       this.#loadKey = key;
       void this.#load(true);
     }
@@ -375,7 +376,7 @@ export class ReservationTicket extends DropSlotElement {
       import('./ticket-extras.js').then(
         (extras) => {
           this.#extras = extras;
-          this.requestUpdate();
+          if (this.isConnected) this.requestUpdate(); // a removed ticket renders again when reconnected
         },
         () => {
           this.#extrasLoading = false; // the next render tries again

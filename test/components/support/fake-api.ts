@@ -40,10 +40,24 @@ interface Stream {
   controller: ReadableStreamDefaultController<Uint8Array>;
 }
 
+/** Roles of an account, as the contract names them (`staff`, `owner` and `admin` may check tickets in). */
+export type Role = 'admin' | 'owner' | 'staff' | 'customer';
+
 interface Customer {
   id: string;
   email: string;
   password: string;
+  roles: Role[];
+}
+
+/** Roles that may check tickets in (`POST /v1/check-ins`), as on the reference server. */
+const STAFF_ROLES: readonly Role[] = ['staff', 'owner', 'admin'];
+
+export interface ReservationInit {
+  /** Default `CONFIRMED`. */
+  state?: Reservation['state'];
+  /** For `CHECKED_IN`: when it was checked in (default server now). */
+  checkedInAt?: string;
 }
 
 export interface SlotInit {
@@ -199,12 +213,53 @@ export class FakeApi {
   }
 
   /** A customer account and its token (as if signed in before). */
-  addCustomer(email = `shopper-${this.#customers.size + 1}@example.com`, password = 'correct horse'): string {
-    const customer = { id: crypto.randomUUID(), email, password };
+  addCustomer(
+    email = `shopper-${this.#customers.size + 1}@example.com`,
+    password = 'correct horse',
+    roles: Role[] = ['customer'],
+  ): string {
+    const customer = { id: crypto.randomUUID(), email, password, roles };
     this.#customers.set(email, customer);
     const token = `ct_${crypto.randomUUID()}`;
     this.#tokens.set(token, customer.id);
     return token;
+  }
+
+  /** A staff account (may check tickets in) and its token. */
+  addStaff(email = `staff-${this.#customers.size + 1}@example.com`, password = 'correct horse'): string {
+    return this.addCustomer(email, password, ['staff']);
+  }
+
+  /**
+   * A reservation of the token's customer in the slot, in any state, as the server would hold it: a place taken while
+   * PENDING, CONFIRMED or CHECKED_IN; the check-in token (`qrToken`) set once confirmed.
+   */
+  addReservation(customerToken: string, slotId: string, init: ReservationInit = {}): Reservation {
+    const customerId = this.#tokens.get(customerToken);
+    if (!customerId) throw new Error(`FakeApi: unknown customer token ${customerToken}`);
+    const state = init.state ?? 'CONFIRMED';
+    const reservation = this.#newReservation(slotId, customerId, 'direct');
+    const now = iso(this.serverNow());
+    reservation.state = state;
+    if (state !== 'PENDING') reservation.expiresAt = null;
+    if (state === 'CONFIRMED' || state === 'CHECKED_IN' || state === 'CANCELLED') {
+      reservation.confirmedAt = now;
+      reservation.qrToken = `qr_${reservation.id}`;
+    }
+    if (state === 'CHECKED_IN') reservation.checkedInAt = init.checkedInAt ?? now;
+    if (state === 'CANCELLED') reservation.cancelledAt = now;
+    if (state === 'EXPIRED') reservation.expiredAt = now;
+    if (state === 'PENDING' || state === 'CONFIRMED' || state === 'CHECKED_IN')
+      this.#changeSlot(slotId, 1, 0);
+    return reservation;
+  }
+
+  /** Staff at the door check a confirmed reservation in (elsewhere than the element under test). */
+  checkInReservation(id: string): Reservation {
+    const reservation = this.reservations.get(id)!;
+    reservation.state = 'CHECKED_IN';
+    reservation.checkedInAt = iso(this.serverNow());
+    return reservation;
   }
 
   /** Makes the next `times` requests matching `method` and `path` fail with a problem. */
@@ -324,6 +379,10 @@ export class FakeApi {
     }
     if (method === 'GET' && (m = path.match(/^\/v1\/drops\/([^/]+)\/stream$/)))
       return this.#stream(m[1]!, request);
+    if (method === 'GET' && (m = path.match(/^\/v1\/slots\/([^/]+)$/))) {
+      const slot = this.slots.get(m[1]!);
+      return slot ? json(200, { ...slot }) : problem(404, 'not_found');
+    }
     if (method === 'POST' && path === '/v1/customers/sign-in') return this.#signIn(body);
     if (method === 'POST' && path === '/v1/customers/sign-up') return this.#signUp(body);
 
@@ -333,6 +392,12 @@ export class FakeApi {
         ? problem(401, 'invalid_customer_token')
         : problem(401, 'customer_token_required');
 
+    if (method === 'POST' && path === '/v1/check-ins') {
+      if (!request.headers.get('x-customer-token')) return problem(403, 'wrong_key_kind');
+      if (!customerId) return problem(401, 'invalid_customer_token');
+      if (!this.#isStaff(customerId)) return problem(403, 'forbidden');
+      return this.#checkIn((body as { qrToken: string }).qrToken);
+    }
     if (method === 'POST' && path === '/v1/reservations') {
       if (!customerId) return needCustomer();
       return this.#reserve(customerId, (body as { slotId: string }).slotId);
@@ -341,7 +406,11 @@ export class FakeApi {
       if (!customerId) return needCustomer();
       this.#expireHolds();
       const reservation = this.reservations.get(m[1]!);
-      if (!reservation || reservation.customerId !== customerId) return problem(404, 'not_found');
+      const own = reservation?.customerId === customerId;
+      // Staff read every reservation of the store (without its check-in token); only its customer changes it.
+      if (reservation && !own && method === 'GET' && !m[2] && this.#isStaff(customerId))
+        return json(200, { ...reservation, qrToken: null });
+      if (!reservation || !own) return problem(404, 'not_found');
       if (method === 'GET' && !m[2]) return json(200, reservation);
       if (method === 'POST' && m[2] === 'confirm') {
         if (reservation.state === 'EXPIRED') return problem(409, 'hold_expired');
@@ -395,7 +464,7 @@ export class FakeApi {
       });
     }
     if (this.#customers.has(email)) return problem(409, 'email_taken');
-    const customer = { id: crypto.randomUUID(), email, password };
+    const customer: Customer = { id: crypto.randomUUID(), email, password, roles: ['customer'] };
     this.#customers.set(email, customer);
     return json(201, this.#session(customer));
   }
@@ -411,10 +480,35 @@ export class FakeApi {
         email: customer.email,
         name: null,
         externalId: null,
-        roles: ['customer'],
+        roles: customer.roles,
         createdAt: iso(this.serverNow()),
       },
     };
+  }
+
+  #isStaff(customerId: string): boolean {
+    const customer = [...this.#customers.values()].find((c) => c.id === customerId);
+    return customer?.roles.some((role) => STAFF_ROLES.includes(role)) ?? false;
+  }
+
+  /** `POST /v1/check-ins`, as the reference server: redeems a CONFIRMED reservation's token once. */
+  #checkIn(qrToken: string): Response {
+    this.#expireHolds();
+    const reservation = [...this.reservations.values()].find((r) => r.qrToken === qrToken);
+    if (!reservation) return problem(400, 'qr_invalid');
+    if (reservation.state === 'CHECKED_IN') {
+      return problem(409, 'qr_already_used', {
+        firstUsedAt: reservation.checkedInAt,
+        reservationId: reservation.id,
+      });
+    }
+    if (reservation.state !== 'CONFIRMED') return problem(409, 'invalid_state', { state: reservation.state });
+    this.checkInReservation(reservation.id);
+    return json(201, {
+      reservationId: reservation.id,
+      checkedInAt: reservation.checkedInAt,
+      reservation: { ...reservation, qrToken: null },
+    });
   }
 
   #reserve(customerId: string, slotId: string): Response {
