@@ -95,9 +95,14 @@ export class LiveHub implements CapacityCache {
       this.#drops.set(dropId, watch);
     }
     watch.subscribers.add(subscriber);
+    let subscribed = true;
     return () => {
+      // Idempotent, and never removes a newer watch of the same drop: a stream's late second unsubscribe (after its
+      // heartbeat sleep) must not orphan the subscribers who connected since.
+      if (!subscribed) return;
+      subscribed = false;
       watch.subscribers.delete(subscriber);
-      if (watch.subscribers.size === 0) this.#drops.delete(dropId);
+      if (watch.subscribers.size === 0 && this.#drops.get(dropId) === watch) this.#drops.delete(dropId);
     };
   }
 
