@@ -5,6 +5,7 @@ import { checkInsResource, type CheckInsResource } from './resources/check-ins.j
 import { customersResource, type CustomersResource } from './resources/customers.js';
 import { dropsResource, type DropsResource } from './resources/drops.js';
 import { productsResource, type ProductsResource } from './resources/products.js';
+import { rentalsResource, type RentalsResource } from './resources/rentals.js';
 import { reservationsResource, type ReservationsResource } from './resources/reservations.js';
 import { slotsResource, type SlotsResource } from './resources/slots.js';
 import { storeResource, type StoreResource } from './resources/store.js';
@@ -105,6 +106,8 @@ export interface DropSlotClient {
   readonly checkIns: CheckInsResource;
   /** `/v1/customers` and `/v1/customer-sessions`. */
   readonly customers: CustomersResource;
+  /** `/v1/rentals`, `/v1/rental-quotes`, `/v1/handovers`, `/v1/categories` and product availability. */
+  readonly rentals: RentalsResource;
   /** Server time estimated from `/v1/time` probes. Call `clock.sync()` once before relying on it. */
   readonly clock: ServerClock;
   /** The customer token sent as `X-Customer-Token`, or `null`. */
@@ -159,6 +162,7 @@ export function createClient(options: ClientOptions): DropSlotClient {
     waitlist: waitlistResource(transport),
     checkIns: checkInsResource(transport),
     customers: customersResource(transport),
+    rentals: rentalsResource(transport),
     // Probes are not retried: a retried probe's round trip says nothing about the offset.
     clock: createServerClock({ probe: async (signal) => (await time.now({ signal, maxRetries: 0 })).now }),
     get customerToken() {

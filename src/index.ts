@@ -1,5 +1,5 @@
 /**
- * The DropSlot client SDK: a typed client for the DropSlot API (drops, slots, holds, waitlist, QR check-in), typed
+ * The DropSlot client SDK: a typed client for the DropSlot API (drops, slots, holds, waitlist, QR check-in, rentals), typed
  * errors, live drop updates, a server-synced clock, and Nano Stores for UI.
  *
  * @example
@@ -20,6 +20,15 @@ export type { CheckInsResource } from './resources/check-ins.js';
 export type { CustomersResource } from './resources/customers.js';
 export type { DropsResource } from './resources/drops.js';
 export type { ProductsResource } from './resources/products.js';
+export type {
+  AvailabilityMonthQuery,
+  AvailabilityPeriod,
+  RentalCategoriesResource,
+  RentalHandoversResource,
+  RentalQuotesResource,
+  RentalSchedulesResource,
+  RentalsResource,
+} from './resources/rentals.js';
 export type { ReservationsResource } from './resources/reservations.js';
 export type { SlotsResource } from './resources/slots.js';
 export type { StoreResource } from './resources/store.js';
@@ -103,4 +112,27 @@ export type {
   SignIn,
   SignUp,
 } from './schemas/customers.js';
+export type {
+  Availability,
+  AvailabilityMonth,
+  AvailabilityResult,
+  Category,
+  CategoryTree,
+  Handover,
+  HandoverCreate,
+  Invoice,
+  PricingUnit,
+  ProductAsset,
+  RentalOrder,
+  RentalOrderCreate,
+  RentalOrderList,
+  RentalOrderListQuery,
+  RentalOrderStatus,
+  RentalProduct,
+  RentalQuote,
+  RentalQuoteLine,
+  RentalQuoteRequest,
+  RentalSchedule,
+  RentalScheduleUpdate,
+} from './schemas/rentals.js';
 export type { DropPhaseEvent, SlotCapacityEvent, StreamEventName, StreamSnapshot } from './schemas/stream.js';

@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { DatabaseHandle } from './db/index.js';
 import { Tokens } from './domain/tokens.js';
 import { expireDue } from './domain/reservations.js';
+import { markOverdue } from './domain/rental-orders.js';
 import { KeyCache } from './http/auth.js';
 import type { AppEnv } from './http/context.js';
 import { ApiError, problemResponse } from './http/problem.js';
@@ -53,7 +54,7 @@ export interface DropSlotApp {
   app: Hono<AppEnv>;
   services: Services;
   openapi: Record<string, unknown>;
-  /** Expires due holds now (what the sweeper does every second). */
+  /** Expires due holds and marks overdue rentals now (what the sweeper does every second); returns how many. */
   sweep(): Promise<number>;
   /** Starts the background sweeper; returns a stop function. */
   startWorkers(intervalMs?: number): () => void;
@@ -204,7 +205,8 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   });
   options.extend?.(app);
 
-  const sweep = () => expireDue(services.db, clock.now());
+  const sweep = async () =>
+    (await expireDue(services.db, clock.now())) + (await markOverdue(services.db, clock.now()));
   return {
     app,
     services,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Currency, Id, Money, Timestamp } from './common.js';
+import { Currency, Id, ListQuery, Money, Page, Timestamp } from './common.js';
 import { named } from './registry.js';
 
 /** How a rental is priced: per started hour, day (24 h) or week (7 × 24 h). */
@@ -255,6 +255,22 @@ export const Invoice = named(
 );
 export type Invoice = z.infer<typeof Invoice>;
 
+/** A pickup or return appointment of a rental order, with the staff member assigned and when it really happened. */
+export const RentalSchedule = named(
+  'RentalSchedule',
+  'A pickup or return of a rental order: when it is due, when it happened, who is assigned.',
+  z.object({
+    id: Id,
+    type: z.enum(['pickup', 'return']),
+    scheduledFor: Timestamp,
+    /** When the handover QR was verified; `null` until then. */
+    actualAt: z.nullable(Timestamp),
+    /** The staff member assigned, or `null`. */
+    assignedTo: z.nullable(Id),
+  }),
+);
+export type RentalSchedule = z.infer<typeof RentalSchedule>;
+
 /** A rental order with its units and invoice. */
 export const RentalOrder = named(
   'RentalOrder',
@@ -282,7 +298,63 @@ export const RentalOrder = named(
       }),
     ),
     invoice: Invoice,
+    /** The pickup and the return, in that order. */
+    schedules: z.array(RentalSchedule),
+    /**
+     * The signed single-use handover token staff scan next: the pickup token while `confirmed`, the return token
+     * while `active` or `overdue`, else `null`. Only the order's customer and secret keys see it.
+     */
+    qrToken: z.nullable(z.string()),
+    /** Which handover `qrToken` is for, or `null`. */
+    qrType: z.nullable(z.enum(['pickup', 'return'])),
     createdAt: Timestamp,
+    confirmedAt: z.nullable(Timestamp),
+    cancelledAt: z.nullable(Timestamp),
+    completedAt: z.nullable(Timestamp),
   }),
 );
 export type RentalOrder = z.infer<typeof RentalOrder>;
+
+/** A page of rental orders, newest first. */
+export const RentalOrderList = Page('RentalOrderList', RentalOrder);
+export type RentalOrderList = z.infer<typeof RentalOrderList>;
+
+/** Query of `GET /rentals`. */
+export const RentalOrderListQuery = z.extend(ListQuery, {
+  status: z.optional(RentalOrderStatus),
+});
+export type RentalOrderListQuery = z.infer<typeof RentalOrderListQuery>;
+
+/** Body of `PATCH /rentals/{id}/schedules/{scheduleId}`: assign a staff member (or `null` to unassign). */
+export const RentalScheduleUpdate = named(
+  'RentalScheduleUpdate',
+  'The staff member assigned to a pickup or return, or null.',
+  z.strictObject({ assignedTo: z.nullable(Id) }),
+);
+export type RentalScheduleUpdate = z.infer<typeof RentalScheduleUpdate>;
+
+/** Body of `POST /handovers`: a scanned or typed pickup/return token. */
+export const HandoverCreate = named(
+  'HandoverCreate',
+  'A scanned or typed pickup or return token of a rental order.',
+  z.strictObject({ qrToken: z.string().check(z.minLength(1), z.maxLength(2000)) }),
+);
+export type HandoverCreate = z.infer<typeof HandoverCreate>;
+
+/** The result of a verified handover: pickup makes the order `active`, return makes it `completed`. */
+export const Handover = named(
+  'Handover',
+  'A pickup or return verified by its single-use QR token.',
+  z.object({
+    id: Id,
+    type: z.enum(['pickup', 'return']),
+    rentalOrderId: Id,
+    verifiedAt: Timestamp,
+    /** The staff user who scanned it, or `null` with a secret key. */
+    verifiedBy: z.nullable(Id),
+    /** Loyalty points earned by this handover (a return completes the order), else 0. */
+    pointsEarned: z.int(),
+    rental: RentalOrder,
+  }),
+);
+export type Handover = z.infer<typeof Handover>;

@@ -1393,6 +1393,11 @@ for (const kind of databaseKinds) {
           'POST /v1/rental-quotes',
           'POST /v1/rentals',
           'GET /v1/rentals/{id}',
+          'GET /v1/rentals',
+          'POST /v1/rentals/{id}/confirm',
+          'POST /v1/rentals/{id}/cancel',
+          'PATCH /v1/rentals/{id}/schedules/{scheduleId}',
+          'POST /v1/handovers',
         ];
         for (const pair of required) assert.ok(documented.has(pair), `${pair} is documented`);
 

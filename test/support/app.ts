@@ -47,7 +47,7 @@ export interface TestApp {
     endsAt?: Date;
     rule?: Record<string, number>;
   }): Promise<{ dropId: string; slotIds: string[] }>;
-  /** Row counts of every table and capacity sums: equal before and after means nothing changed. */
+  /** Row counts of every table, capacity sums and rental statuses (text): equal before and after means nothing changed. */
   fingerprint(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
@@ -183,7 +183,12 @@ export async function startTestApp(
         (select count(*) from events)::int as events,
         (select count(*) from loyalty_ledger)::int as loyalty_ledger,
         (select coalesce(sum(points_balance), 0) from loyalty_accounts)::int as points,
-        (select coalesce(sum(redemptions_count), 0) from promotions)::int as promo_redemptions`,
+        (select coalesce(sum(redemptions_count), 0) from promotions)::int as promo_redemptions,
+        (select coalesce(string_agg(status, ',' order by id), '') from rental_orders) as rental_statuses,
+        (select coalesce(string_agg(status, ',' order by id), '') from rental_items) as rental_item_statuses,
+        (select coalesce(string_agg(status, ',' order by id), '') from invoices) as invoice_statuses,
+        (select count(*) from handover_qr where verified_at is not null)::int as handovers_verified,
+        (select count(*) from schedules where assigned_to is not null or actual_at is not null)::int as schedules_set`,
     );
     return counts!;
   };

@@ -5,7 +5,7 @@
  * by PostgreSQL (SQLSTATE 23P01) and answered 409 `unit_unavailable`.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import {
   MAX_RENTAL_DAYS,
   ProblemCode,
@@ -21,6 +21,7 @@ import {
 import { pgError, rows, schema, transaction, type Database, type Executor } from '../db/index.js';
 import { ApiError, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
+import type { Tokens } from './tokens.js';
 import { priceQuote, type PricingInput } from './rental-pricing.js';
 
 /** Item statuses that hold a unit (the exclusion constraint's WHERE). */
@@ -417,7 +418,16 @@ function localDate(instant: Date, timeZone: string): string {
   }).format(instant);
 }
 
-async function loadOrder(db: Executor, storeId: string, id: string): Promise<RentalOrder> {
+/**
+ * The order as the API answers it. With `tokens` (the viewer is the order's customer or a secret key) the handover
+ * token staff scan next is signed into `qrToken`; without, it is `null` (audit rows, staff and lists of others).
+ */
+export async function loadOrder(
+  db: Executor,
+  storeId: string,
+  id: string,
+  tokens?: Tokens,
+): Promise<RentalOrder> {
   const [order] = await db
     .select()
     .from(schema.rentalOrders)
@@ -445,6 +455,30 @@ async function loadOrder(db: Executor, storeId: string, id: string): Promise<Ren
     .where(eq(schema.invoices.rentalOrderId, id))
     .orderBy(schema.invoices.createdAt)
     .limit(1);
+  const schedules = await db
+    .select()
+    .from(schema.schedules)
+    .where(eq(schema.schedules.rentalOrderId, id))
+    .orderBy(sql`case ${schema.schedules.type} when 'pickup' then 0 else 1 end`);
+  const nextHandover =
+    order.status === 'confirmed'
+      ? 'pickup'
+      : order.status === 'active' || order.status === 'overdue'
+        ? 'return'
+        : null;
+  let qr: { id: string; type: string } | undefined;
+  if (tokens && nextHandover) {
+    [qr] = await db
+      .select({ id: schema.handoverQr.id, type: schema.handoverQr.type })
+      .from(schema.handoverQr)
+      .where(
+        and(
+          eq(schema.handoverQr.rentalOrderId, id),
+          eq(schema.handoverQr.type, nextHandover),
+          isNull(schema.handoverQr.verifiedAt),
+        ),
+      );
+  }
   return {
     id: order.id,
     storeId: order.storeId,
@@ -475,19 +509,39 @@ async function loadOrder(db: Executor, storeId: string, id: string): Promise<Ren
       dueDate: invoice!.dueDate,
       issuedAt: invoice!.issuedAt.toISOString(),
     },
+    schedules: schedules.map((row) => ({
+      id: row.id,
+      type: row.type as 'pickup' | 'return',
+      scheduledFor: row.scheduledFor.toISOString(),
+      actualAt: row.actualAt?.toISOString() ?? null,
+      assignedTo: row.assignedTo,
+    })),
+    qrToken: qr && tokens ? tokens.handoverToken(qr.id) : null,
+    qrType: qr && tokens ? (qr.type as 'pickup' | 'return') : null,
     createdAt: order.createdAt.toISOString(),
+    confirmedAt: order.confirmedAt?.toISOString() ?? null,
+    cancelledAt: order.cancelledAt?.toISOString() ?? null,
+    completedAt: order.completedAt?.toISOString() ?? null,
   };
 }
 
+/**
+ * Reads an order. `customerId` limits it to that customer's orders (others are 404); `tokens` shows the handover
+ * token (pass it only when the viewer is the order's customer or a secret key).
+ */
 export async function getRental(
   db: Database,
   storeId: string,
   id: string,
   customerId: string | undefined,
+  tokens?: (order: { customerId: string }) => Tokens | undefined,
 ): Promise<RentalOrder> {
-  const order = await loadOrder(db, storeId, id);
-  if (customerId && order.customerId !== customerId) throw notFound('rental');
-  return order;
+  const [row] = await db
+    .select({ userId: schema.rentalOrders.userId })
+    .from(schema.rentalOrders)
+    .where(and(eq(schema.rentalOrders.storeId, storeId), eq(schema.rentalOrders.id, id)));
+  if (!row || (customerId && row.userId !== customerId)) throw notFound('rental');
+  return loadOrder(db, storeId, id, tokens?.({ customerId: row.userId }));
 }
 
 /**
@@ -528,6 +582,12 @@ async function createRentalOnce(
   now: Date,
 ): Promise<RentalOrder> {
   const storeId = actor.storeId;
+  // Orders for the same product take turns (locks in a fixed order, so multi-product orders cannot deadlock): each
+  // picks its units from committed rentals instead of racing others into the exclusion constraint, whose concurrent
+  // conflicts wait on each other and can deadlock. The constraint stays the guarantee.
+  for (const productId of [...new Set(input.items.map((item) => item.productId))].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${productId}, 7271))`);
+  }
   const { expectedTotal, ...request } = input;
   const ctx = await buildQuote(tx, storeId, customerId, request, now);
   const { quote } = ctx;

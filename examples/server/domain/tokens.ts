@@ -1,6 +1,6 @@
 /**
- * Signed tokens: customer tokens are JWTs (HS256, jose); check-in QR tokens are short HMAC-signed strings that name
- * only the reservation (no personal data) so the QR code stays small and easy to scan.
+ * Signed tokens: customer tokens are JWTs (HS256, jose); check-in and rental handover QR tokens are short HMAC-signed
+ * strings that name only the reservation or the handover row (no personal data) so the QR code stays small.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
@@ -94,9 +94,9 @@ export class Tokens {
     }
   }
 
-  #mac(body: string): string {
+  #mac(body: string, kind: 'checkin' | 'handover' = 'checkin'): string {
     return createHmac('sha256', this.#key)
-      .update(`checkin:${body}`)
+      .update(`${kind}:${body}`)
       .digest()
       .subarray(0, 16)
       .toString('base64url');
@@ -116,6 +116,30 @@ export class Tokens {
     const expected = Buffer.from(this.#mac(body));
     const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-    return `${body.slice(0, 8)}-${body.slice(8, 12)}-${body.slice(12, 16)}-${body.slice(16, 20)}-${body.slice(20)}`;
+    return uuidOf(body);
   }
+
+  /**
+   * `ds1h.<handover_qr id without dashes>.<128-bit HMAC>`: a rental pickup or return code. The MAC is keyed by a
+   * different domain than check-in codes, so one kind can never be replayed as the other. No personal data.
+   */
+  handoverToken(handoverId: string): string {
+    const body = handoverId.replaceAll('-', '');
+    return `ds1h.${body}.${this.#mac(body, 'handover')}`;
+  }
+
+  /** The `handover_qr` id a handover token names, if its signature holds. */
+  verifyHandoverToken(token: string): string | undefined {
+    const match = /^ds1h\.([0-9a-f]{32})\.([A-Za-z0-9_-]{22})$/.exec(token.trim());
+    if (!match) return undefined;
+    const [, body, mac] = match as unknown as [string, string, string];
+    const expected = Buffer.from(this.#mac(body, 'handover'));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    return uuidOf(body);
+  }
+}
+
+function uuidOf(body: string): string {
+  return `${body.slice(0, 8)}-${body.slice(8, 12)}-${body.slice(12, 16)}-${body.slice(16, 20)}-${body.slice(20)}`;
 }

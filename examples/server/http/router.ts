@@ -131,7 +131,7 @@ export class Router {
       const services = c.get('services');
       const params = c.req.param() as Record<string, string>;
       for (const [name, value] of Object.entries(params)) {
-        if (name === 'id' && !UUID.test(value))
+        if ((name === 'id' || name.endsWith('Id')) && !UUID.test(value))
           throw new ApiError(
             404,
             ProblemCode.notFound,

@@ -3,9 +3,14 @@ import {
   AvailabilityQuery,
   AvailabilityResult,
   CategoryTree,
+  Handover,
+  HandoverCreate,
   ProblemCode,
   RentalOrder,
   RentalOrderCreate,
+  RentalOrderList,
+  RentalOrderListQuery,
+  RentalScheduleUpdate,
   RentalQuote,
   RentalQuoteRequest,
 } from '../../../src/schemas/index.js';
@@ -25,6 +30,13 @@ import {
   getRental,
   quoteRental,
 } from '../domain/rentals.js';
+import {
+  assignSchedule,
+  cancelRental,
+  confirmRental,
+  listRentals,
+  verifyHandover,
+} from '../domain/rental-orders.js';
 
 /** The customer a quote is for, if any: the token's, or `customerId` with a secret key (checked to be this store's). */
 async function optionalCustomer(
@@ -168,6 +180,125 @@ export function rentalRoutes(router: Router): void {
           auth.storeId,
           params.id!,
           (await isStaff(services, auth)) ? undefined : auth.userId,
+          tokensFor(services, auth),
         ),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/rentals',
+        operationId: 'listRentals',
+        summary: 'List rental orders',
+        description:
+          'Newest first. A customer sees their own; staff and secret keys see the whole store. Handover tokens ' +
+          'are shown only to the order’s customer and secret keys.',
+        tag: 'Rentals',
+        access: 'customer',
+        query: RentalOrderListQuery,
+        success: { status: 200, schema: RentalOrderList, description: 'A page of rental orders.' },
+      },
+      async ({ services, auth, query }) =>
+        listRentals(
+          services.db,
+          auth.storeId,
+          (await isStaff(services, auth)) ? undefined : auth.userId,
+          query,
+          tokensFor(services, auth),
+        ),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/rentals/:id/confirm',
+        operationId: 'confirmRental',
+        summary: 'Confirm a rental order (without payment)',
+        description:
+          'pending_payment → confirmed, with the pickup `qrToken`. In this phase confirmation needs no payment: a ' +
+          'secret key, owner or staff confirms. (The payments issue will confirm by payment through the same ' +
+          'step.) Confirming a confirmed order again answers it unchanged; other statuses are 409 `invalid_state`.',
+        tag: 'Rentals',
+        access: 'staff',
+        success: { status: 200, schema: RentalOrder, description: 'The confirmed order.' },
+        errors: [404, 409],
+      },
+      async ({ c, services, auth, params }) =>
+        confirmRental(services.db, actorOf(c, auth), params.id!, services.clock.now(), services.tokens).then(
+          (order) => (tokensFor(services, auth)(order) ? order : { ...order, qrToken: null, qrType: null }),
+        ),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/rentals/:id/cancel',
+        operationId: 'cancelRental',
+        summary: 'Cancel a rental order',
+        description:
+          'Before pickup (pending_payment or confirmed): releases the units so the period is free again, voids ' +
+          'the invoice and refunds redeemed points. A customer cancels their own orders; a secret key any.',
+        tag: 'Rentals',
+        access: 'customer',
+        success: { status: 200, schema: RentalOrder, description: 'The cancelled order.' },
+        errors: [404, 409],
+      },
+      async ({ c, services, auth, params }) =>
+        cancelRental(
+          services.db,
+          actorOf(c, auth),
+          params.id!,
+          auth.keyKind === 'secret' ? undefined : auth.userId,
+          services.clock.now(),
+        ),
+    )
+    .add(
+      {
+        method: 'patch',
+        path: '/rentals/:id/schedules/:scheduleId',
+        operationId: 'updateRentalSchedule',
+        summary: 'Assign staff to a pickup or return',
+        description:
+          'Sets `assignedTo` (a staff member or owner of the store, or `null`). Secret key or owner.',
+        tag: 'Rentals',
+        access: 'owner',
+        body: RentalScheduleUpdate,
+        success: { status: 200, schema: RentalOrder, description: 'The order with its schedules.' },
+        errors: [404],
+      },
+      async ({ c, services, auth, params, body }) =>
+        assignSchedule(
+          services.db,
+          actorOf(c, auth),
+          params.id!,
+          params.scheduleId!,
+          body.assignedTo,
+          services.clock.now(),
+        ),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/handovers',
+        operationId: 'createHandover',
+        summary: 'Verify a pickup or return QR (staff)',
+        description:
+          'Redeems a rental’s pickup or return token once: pickup makes a confirmed order active, return ' +
+          'completes an active or overdue one and earns loyalty points. A second scan is 409 `qr_already_used` ' +
+          'with `firstUsedAt`.',
+        tag: 'Rentals',
+        access: 'staff',
+        body: HandoverCreate,
+        success: { status: 201, schema: Handover, description: 'The verified handover.' },
+        errors: [409],
+      },
+      async ({ c, services, auth, body }) =>
+        verifyHandover(services.db, services.tokens, actorOf(c, auth), body.qrToken, services.clock.now()),
     );
+}
+
+/**
+ * Who sees an order's handover token: its own customer (by token) and secret keys. Staff tokens never see other
+ * customers' codes, so a scanner cannot mint what it verifies.
+ */
+function tokensFor(services: Services, auth: Auth) {
+  return (order: { customerId: string }) =>
+    auth.keyKind === 'secret' || order.customerId === auth.userId ? services.tokens : undefined;
 }

@@ -1,0 +1,344 @@
+/** `client.rentals` sends exactly the contract request for every method, and maps refusals to the error classes. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { http, HttpResponse } from 'msw';
+import {
+  ConflictError,
+  InvalidResponseError,
+  type DropSlotClient,
+  type Handover,
+  type RentalOrder,
+  type RentalQuote,
+} from '../../src/index.js';
+import {
+  BASE,
+  PK,
+  SK,
+  T,
+  client,
+  id,
+  problem,
+  problemHeaders,
+  recordRequests,
+  server,
+  useServer,
+} from './fixtures.js';
+
+useServer();
+const seen = recordRequests();
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const TOKEN = 'ct_shopper';
+const ids = { product: id(), rental: id(), schedule: id(), staff: id(), category: id(), handover: id() };
+const period = { start: '2030-03-02T09:00:00.000Z', end: '2030-03-04T09:00:00.000Z' };
+
+function quote(): RentalQuote {
+  return {
+    currency: 'EUR',
+    ...period,
+    lines: [
+      {
+        productId: ids.product,
+        name: 'Camera',
+        quantity: 1,
+        pricingUnit: 'day',
+        units: 2,
+        unitPrice: 3500,
+        amount: 7000,
+        subscriptionDiscount: 0,
+        freeUnits: 2,
+        available: true,
+      },
+    ],
+    subtotal: 7000,
+    subscriptionDiscount: 0,
+    subscriptionId: null,
+    promotion: null,
+    promoDiscount: 0,
+    pointsRedeemed: 0,
+    pointsDiscount: 0,
+    total: 7000,
+    available: true,
+  };
+}
+
+function order(over: Partial<RentalOrder> = {}): RentalOrder {
+  return {
+    id: ids.rental,
+    storeId: id(),
+    customerId: id(),
+    status: 'pending_payment',
+    ...period,
+    currency: 'EUR',
+    total: 7000,
+    quote: quote(),
+    items: [
+      {
+        id: id(),
+        productId: ids.product,
+        inventoryItemId: id(),
+        serial: 'CAM-1',
+        units: 2,
+        unitPrice: 3500,
+        amount: 7000,
+        status: 'held',
+      },
+    ],
+    invoice: {
+      id: id(),
+      rentalOrderId: ids.rental,
+      amountDue: 7000,
+      amountPaid: 0,
+      currency: 'EUR',
+      status: 'open',
+      dueDate: '2030-03-02',
+      issuedAt: T,
+    },
+    schedules: [
+      { id: ids.schedule, type: 'pickup', scheduledFor: period.start, actualAt: null, assignedTo: null },
+      { id: id(), type: 'return', scheduledFor: period.end, actualAt: null, assignedTo: null },
+    ],
+    qrToken: null,
+    qrType: null,
+    createdAt: T,
+    confirmedAt: null,
+    cancelledAt: null,
+    completedAt: null,
+    ...over,
+  };
+}
+
+const confirmed = order({ status: 'confirmed', confirmedAt: T, qrToken: 'ds1h.abc.def', qrType: 'pickup' });
+const handover: Handover = {
+  id: ids.handover,
+  type: 'pickup',
+  rentalOrderId: ids.rental,
+  verifiedAt: T,
+  verifiedBy: ids.staff,
+  pointsEarned: 0,
+  rental: order({ status: 'active' }),
+};
+
+interface Case {
+  name: string;
+  key: 'pk' | 'sk';
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  status?: number;
+  response: unknown;
+  call: (c: DropSlotClient) => Promise<unknown>;
+}
+
+const cases: Case[] = [
+  {
+    name: 'rentals.categories.list',
+    key: 'pk',
+    method: 'GET',
+    path: 'categories',
+    response: {
+      data: [{ id: ids.category, parentId: null, name: 'Gear', slug: 'gear', position: 0, children: [] }],
+    },
+    call: (c) => c.rentals.categories.list(),
+  },
+  {
+    name: 'rentals.availability (period)',
+    key: 'pk',
+    method: 'GET',
+    path: `products/${ids.product}/availability`,
+    query: period,
+    response: { productId: ids.product, ...period, totalUnits: 2, freeUnits: 1 },
+    call: (c) => c.rentals.availability(ids.product, period),
+  },
+  {
+    name: 'rentals.availability (month)',
+    key: 'pk',
+    method: 'GET',
+    path: `products/${ids.product}/availability`,
+    query: { month: '2030-03' },
+    response: {
+      productId: ids.product,
+      month: '2030-03',
+      timeZone: 'Europe/Berlin',
+      totalUnits: 2,
+      days: [
+        {
+          date: '2030-03-01',
+          start: '2030-02-28T23:00:00.000Z',
+          end: '2030-03-01T23:00:00.000Z',
+          freeUnits: 2,
+        },
+      ],
+    },
+    call: (c) => c.rentals.availability(ids.product, { month: '2030-03' }),
+  },
+  {
+    name: 'rentals.quotes.create',
+    key: 'pk',
+    method: 'POST',
+    path: 'rental-quotes',
+    body: { items: [{ productId: ids.product, quantity: 1 }], ...period, promoCode: 'SAVE10' },
+    response: quote(),
+    call: (c) =>
+      c.rentals.quotes.create({
+        items: [{ productId: ids.product, quantity: 1 }],
+        ...period,
+        promoCode: 'SAVE10',
+      }),
+  },
+  {
+    name: 'rentals.create',
+    key: 'pk',
+    method: 'POST',
+    path: 'rentals',
+    body: { items: [{ productId: ids.product, quantity: 1 }], ...period, expectedTotal: 7000 },
+    status: 201,
+    response: order(),
+    call: (c) =>
+      c.rentals.create({ items: [{ productId: ids.product, quantity: 1 }], ...period, expectedTotal: 7000 }),
+  },
+  {
+    name: 'rentals.list',
+    key: 'sk',
+    method: 'GET',
+    path: 'rentals',
+    query: { limit: '10', status: 'confirmed', startingAfter: ids.rental },
+    response: { data: [confirmed], hasMore: false },
+    call: async (c) => await c.rentals.list({ limit: 10, status: 'confirmed', startingAfter: ids.rental }),
+  },
+  {
+    name: 'rentals.retrieve',
+    key: 'pk',
+    method: 'GET',
+    path: `rentals/${ids.rental}`,
+    response: confirmed,
+    call: (c) => c.rentals.retrieve(ids.rental),
+  },
+  {
+    name: 'rentals.confirm',
+    key: 'sk',
+    method: 'POST',
+    path: `rentals/${ids.rental}/confirm`,
+    response: confirmed,
+    call: (c) => c.rentals.confirm(ids.rental),
+  },
+  {
+    name: 'rentals.cancel',
+    key: 'pk',
+    method: 'POST',
+    path: `rentals/${ids.rental}/cancel`,
+    response: order({ status: 'cancelled', cancelledAt: T }),
+    call: (c) => c.rentals.cancel(ids.rental),
+  },
+  {
+    name: 'rentals.schedules.update',
+    key: 'sk',
+    method: 'PATCH',
+    path: `rentals/${ids.rental}/schedules/${ids.schedule}`,
+    body: { assignedTo: ids.staff },
+    response: order(),
+    call: (c) => c.rentals.schedules.update(ids.rental, ids.schedule, { assignedTo: ids.staff }),
+  },
+  {
+    name: 'rentals.handovers.create',
+    key: 'pk',
+    method: 'POST',
+    path: 'handovers',
+    body: { qrToken: 'ds1h.abc.def' },
+    status: 201,
+    response: handover,
+    call: (c) => c.rentals.handovers.create({ qrToken: 'ds1h.abc.def' }),
+  },
+];
+
+describe('client.rentals sends the contract request', () => {
+  for (const c of cases) {
+    test(`${c.name}: ${c.method} /v1/${c.path}`, async () => {
+      const handler = http[c.method.toLowerCase() as 'get' | 'post' | 'patch'];
+      server.use(
+        handler(`${BASE}/v1/${c.path}`, () =>
+          HttpResponse.json(c.response as object, { status: c.status ?? 200 }),
+        ),
+      );
+      const api =
+        c.key === 'sk'
+          ? client({ secretKey: SK, customerToken: TOKEN })
+          : client({ publishableKey: PK, customerToken: TOKEN });
+
+      const result = await c.call(api);
+
+      assert.equal(seen.length, 1, 'exactly one request');
+      const req = seen[0]!;
+      assert.equal(req.method, c.method);
+      assert.equal(req.url.origin + req.url.pathname, `${BASE}/v1/${c.path}`);
+      assert.deepEqual(Object.fromEntries(req.url.searchParams), c.query ?? {});
+      assert.equal(req.headers.get('authorization'), `Bearer ${c.key === 'sk' ? SK : PK}`);
+      assert.equal(req.headers.get('x-customer-token'), TOKEN);
+      assert.equal(req.headers.get('accept'), 'application/json');
+      if (c.method === 'POST') assert.match(req.headers.get('idempotency-key') ?? '', UUID);
+      else assert.equal(req.headers.get('idempotency-key'), null);
+      const body = await req.body;
+      if (c.body === undefined) {
+        assert.equal(body, '');
+        assert.equal(req.headers.get('content-type'), null);
+      } else {
+        assert.deepEqual(JSON.parse(body), c.body);
+        assert.equal(req.headers.get('content-type'), 'application/json');
+      }
+      assert.deepEqual(result, c.response, 'returns the validated body');
+    });
+  }
+});
+
+describe('client.rentals errors', () => {
+  test('ids are percent-encoded into the path', async () => {
+    server.use(http.get(`${BASE}/v1/rentals/:id`, () => HttpResponse.json(order())));
+    await client().rentals.retrieve('a/b?c');
+    assert.equal(seen[0]!.url.pathname, '/v1/rentals/a%2Fb%3Fc');
+  });
+
+  test('a second scan is a ConflictError qr_already_used with firstUsedAt', async () => {
+    server.use(
+      http.post(`${BASE}/v1/handovers`, () =>
+        HttpResponse.json(
+          problem(409, 'qr_already_used', { firstUsedAt: T, rentalOrderId: ids.rental, type: 'pickup' }),
+          { status: 409, headers: problemHeaders },
+        ),
+      ),
+    );
+    const error = await client()
+      .rentals.handovers.create({ qrToken: 'ds1h.abc.def' })
+      .catch((e: unknown) => e);
+    assert.ok(ConflictError.is(error));
+    assert.equal(error.code, 'qr_already_used');
+    assert.equal(error.problem?.['firstUsedAt'], T);
+  });
+
+  test('unit_unavailable on create is a ConflictError; a retry reuses the idempotency key', async () => {
+    let calls = 0;
+    server.use(
+      http.post(`${BASE}/v1/rentals`, () => {
+        calls++;
+        return calls === 1
+          ? new HttpResponse(null, { status: 503, headers: { 'retry-after': '0' } })
+          : HttpResponse.json(problem(409, 'unit_unavailable'), { status: 409, headers: problemHeaders });
+      }),
+    );
+    const error = await client({ maxRetries: 1 })
+      .rentals.create({ items: [{ productId: ids.product, quantity: 1 }], ...period })
+      .catch((e: unknown) => e);
+    assert.ok(ConflictError.is(error));
+    assert.equal(error.code, 'unit_unavailable');
+    assert.equal(seen.length, 2);
+    assert.equal(seen[0]!.headers.get('idempotency-key'), seen[1]!.headers.get('idempotency-key'));
+  });
+
+  test('an order that does not match the contract is an InvalidResponseError', async () => {
+    server.use(http.get(`${BASE}/v1/rentals/:id`, () => HttpResponse.json({ ...order(), status: 'lost' })));
+    const error = await client()
+      .rentals.retrieve(ids.rental)
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof InvalidResponseError);
+  });
+});
