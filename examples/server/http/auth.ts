@@ -160,3 +160,8 @@ export async function isStaff(services: Services, auth: Auth): Promise<boolean> 
   const held = await rolesOf(services, auth.userId, auth.storeId);
   return held.has('staff') || held.has('owner') || held.has('admin');
 }
+
+/** The customer whose rows a mutation may touch: the token's own customer, or anyone's (undefined) with a secret key. */
+export function ownerScope(auth: Auth): string | undefined {
+  return auth.keyKind === 'secret' ? undefined : auth.userId;
+}

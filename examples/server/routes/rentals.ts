@@ -17,7 +17,7 @@ import {
 import type { Router } from '../http/router.js';
 import type { Auth } from '../http/context.js';
 import { actorOf } from '../http/actor.js';
-import { isStaff } from '../http/auth.js';
+import { isStaff, ownerScope } from '../http/auth.js';
 import { ApiError, notFound } from '../http/problem.js';
 import { schema } from '../db/index.js';
 import type { Services } from '../services.js';
@@ -241,13 +241,7 @@ export function rentalRoutes(router: Router): void {
         errors: [404, 409],
       },
       async ({ c, services, auth, params }) =>
-        cancelRental(
-          services.db,
-          actorOf(c, auth),
-          params.id!,
-          auth.keyKind === 'secret' ? undefined : auth.userId,
-          services.clock.now(),
-        ),
+        cancelRental(services.db, actorOf(c, auth), params.id!, ownerScope(auth), services.clock.now()),
     )
     .add(
       {

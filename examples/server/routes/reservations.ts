@@ -7,11 +7,11 @@ import {
   ReservationList,
   ReservationListQuery,
 } from '../../../src/schemas/index.js';
-import type { Router } from '../http/router.js';
+import type { HandlerInput, Router } from '../http/router.js';
 import type { Auth } from '../http/context.js';
 import type { Services } from '../services.js';
 import { actorOf } from '../http/actor.js';
-import { isStaff } from '../http/auth.js';
+import { isStaff, ownerScope } from '../http/auth.js';
 import { ApiError, notFound } from '../http/problem.js';
 import { schema } from '../db/index.js';
 import { and, eq } from 'drizzle-orm';
@@ -55,6 +55,16 @@ export async function customerFor(
 async function scopeOf(services: Services, auth: Auth): Promise<string | undefined> {
   return (await isStaff(services, auth)) ? undefined : auth.userId;
 }
+
+/** A state change of one reservation by its customer (or a secret key), answered with the reservation. */
+const transition =
+  (change: typeof confirmReservation) =>
+  async ({ c, services, auth, params }: HandlerInput<undefined, undefined>) =>
+    serializeReservation(
+      await change(services.db, actorOf(c, auth), params.id!, ownerScope(auth), services.clock.now()),
+      services.tokens,
+      true,
+    );
 
 export function reservationRoutes(router: Router): void {
   router
@@ -154,17 +164,7 @@ export function reservationRoutes(router: Router): void {
         success: { status: 200, schema: Reservation, description: 'The confirmed reservation.' },
         errors: [404, 409],
       },
-      async ({ c, services, auth, params }) => {
-        const owner = auth.keyKind === 'secret' ? undefined : auth.userId;
-        const row = await confirmReservation(
-          services.db,
-          actorOf(c, auth),
-          params.id!,
-          owner,
-          services.clock.now(),
-        );
-        return serializeReservation(row, services.tokens, true);
-      },
+      transition(confirmReservation),
     )
     .add(
       {
@@ -179,17 +179,7 @@ export function reservationRoutes(router: Router): void {
         success: { status: 200, schema: Reservation, description: 'The cancelled reservation.' },
         errors: [404, 409],
       },
-      async ({ c, services, auth, params }) => {
-        const owner = auth.keyKind === 'secret' ? undefined : auth.userId;
-        const row = await cancelReservation(
-          services.db,
-          actorOf(c, auth),
-          params.id!,
-          owner,
-          services.clock.now(),
-        );
-        return serializeReservation(row, services.tokens, true);
-      },
+      transition(cancelReservation),
     )
     .add(
       {

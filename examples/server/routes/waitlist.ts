@@ -1,7 +1,7 @@
 import { WaitlistEntry, WaitlistJoin, WaitlistList, WaitlistListQuery } from '../../../src/schemas/index.js';
 import type { Router } from '../http/router.js';
 import { actorOf } from '../http/actor.js';
-import { isStaff } from '../http/auth.js';
+import { isStaff, ownerScope } from '../http/auth.js';
 import { getEntry, joinWaitlist, leaveWaitlist, listEntries } from '../domain/waitlist.js';
 import { customerFor } from './reservations.js';
 
@@ -81,12 +81,6 @@ export function waitlistRoutes(router: Router): void {
         errors: [404, 409],
       },
       async ({ c, services, auth, params }) =>
-        leaveWaitlist(
-          services.db,
-          actorOf(c, auth),
-          params.id!,
-          auth.keyKind === 'secret' ? undefined : auth.userId,
-          services.clock.now(),
-        ),
+        leaveWaitlist(services.db, actorOf(c, auth), params.id!, ownerScope(auth), services.clock.now()),
     );
 }
