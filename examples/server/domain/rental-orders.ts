@@ -17,6 +17,7 @@ import { ApiError, notFound } from '../http/problem.js';
 import { audit, systemActor, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
 import { loadOrder } from './rentals.js';
+import { EventType, recordEvent } from './events.js';
 import type { Tokens } from './tokens.js';
 
 type OrderRow = typeof schema.rentalOrders.$inferSelect;
@@ -40,17 +41,17 @@ const invalidState = (row: { status: string }, verb: string) =>
 async function event(
   tx: Executor,
   row: OrderRow,
-  type: string,
+  type: EventType,
   now: Date,
   metadata: Record<string, unknown> = {},
 ): Promise<void> {
-  await tx.insert(schema.events).values({
+  await recordEvent(tx, {
     storeId: row.storeId,
-    occurredAt: now,
     type,
+    at: now,
     userId: row.userId,
     rentalOrderId: row.id,
-    metadata,
+    data: { rentalOrderId: row.id, customerId: row.userId, ...metadata },
   });
 }
 
@@ -142,7 +143,7 @@ export async function confirmRentalInTx(
     { status: 'confirmed', via },
     now,
   );
-  await event(tx, row, 'rental.confirmed', now, { via });
+  await event(tx, row, EventType.rentalConfirmed, now, { via });
   return true;
 }
 
@@ -200,7 +201,7 @@ export async function cancelRental(
       { status: 'cancelled', releasedUnits: released.length, pointsRefunded: row.pointsRedeemed },
       now,
     );
-    await event(tx, row, 'rental.cancelled', now, { releasedUnits: released.length });
+    await event(tx, row, EventType.rentalCancelled, now, { releasedUnits: released.length });
     return loadOrder(tx, actor.storeId, id);
   });
 }
@@ -299,7 +300,7 @@ export async function assignSchedule(
       { assignedTo },
       now,
     );
-    await event(tx, row, 'rental.schedule_assigned', now, {
+    await event(tx, row, EventType.rentalScheduleAssigned, now, {
       scheduleId,
       type: schedule.type,
       assignedTo,
@@ -388,7 +389,7 @@ export async function verifyHandover(
       { status: next, handoverId: used.id, ...(type === 'return' && { pointsEarned: earned }) },
       now,
     );
-    await event(tx, row, type === 'pickup' ? 'rental.picked_up' : 'rental.returned', now, {
+    await event(tx, row, type === 'pickup' ? EventType.rentalPickedUp : EventType.rentalReturned, now, {
       handoverId: used.id,
       verifiedBy: actor.userId ?? null,
       ...(type === 'return' && { pointsEarned: earned, late: row.status === 'overdue' }),
@@ -440,7 +441,7 @@ export async function markOverdue(db: Database, now: Date, batch = 500): Promise
         { status: 'overdue' },
         now,
       );
-      await event(tx, row, 'rental.overdue', now, { endsAt: row.endsAt.toISOString() });
+      await event(tx, row, EventType.rentalOverdue, now, { endsAt: row.endsAt.toISOString() });
       return true;
     });
     if (done) marked++;

@@ -21,6 +21,7 @@ import {
 import { pgError, rows, schema, transaction, type Database, type Executor } from '../db/index.js';
 import { ApiError, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
+import { EventType, recordEvent } from './events.js';
 import type { Tokens } from './tokens.js';
 import { priceQuote, type PricingInput } from './rental-pricing.js';
 
@@ -731,13 +732,13 @@ async function createRentalOnce(
   );
   const created = await loadOrder(tx, storeId, orderId);
   await audit(tx, actor, 'rental.create', 'rental_order', orderId, null, created, now);
-  await tx.insert(schema.events).values({
+  await recordEvent(tx, {
     storeId,
-    occurredAt: now,
-    type: 'rental.created',
+    type: EventType.rentalCreated,
+    at: now,
     userId: customerId,
     rentalOrderId: orderId,
-    metadata: { total: quote.total, units: created.items.length },
+    data: { rentalOrderId: orderId, customerId, total: quote.total, units: created.items.length },
   });
   return created;
 }

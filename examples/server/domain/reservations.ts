@@ -24,6 +24,7 @@ import type { Tokens } from './tokens.js';
 import type { Semaphore } from '../semaphore.js';
 import { audit, systemActor, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
+import { EventType, recordEvent, reservationCreatedSql, reservationData } from './events.js';
 
 type ReservationRow = typeof schema.reservations.$inferSelect;
 const r = schema.reservations;
@@ -205,11 +206,12 @@ async function reserveInTx(
           from ins
           returning id
         ),
+        evented as (${reservationCreatedSql(now)}),
         notified as (select ${slotNotice('s', true)} from s)
         select ins.*, s.capacity_total as slot_total, s.capacity_reserved as slot_reserved,
           s.capacity_waitlist as slot_waitlist, s.starts_at as drop_starts_at, s.ends_at as drop_ends_at,
           (select count(*) from notified) as notices, (select count(*) from left_line) as left_lines,
-          (select count(*) from logged) as audits
+          (select count(*) from logged) as audits, (select count(*) from evented) as events
         from ins cross join s`,
       );
       const row = created[0];
@@ -388,6 +390,17 @@ export async function promoteWaiting(
       },
       now,
     );
+    await recordEvent(tx, {
+      storeId: slot.store_id,
+      type: EventType.waitlistPromoted,
+      at: now,
+      userId: head.userId,
+      data: {
+        waitlistEntryId: head.id,
+        claimDeadline: claimDeadline.toISOString(),
+        ...reservationData(hold!),
+      },
+    });
     return true;
   }
 }
@@ -430,6 +443,13 @@ async function expireInTx(tx: Executor, id: string, now: Date): Promise<Reservat
     { state: 'EXPIRED' },
     now,
   );
+  await recordEvent(tx, {
+    storeId: expired.storeId,
+    type: EventType.reservationExpired,
+    at: now,
+    userId: expired.userId,
+    data: reservationData(expired),
+  });
   await release(tx, actor, expired.slotId, now);
   return expired;
 }
@@ -547,6 +567,13 @@ export async function confirmReservation(
       { state: 'CONFIRMED' },
       now,
     );
+    await recordEvent(tx, {
+      storeId: confirmed!.storeId,
+      type: EventType.reservationConfirmed,
+      at: now,
+      userId: confirmed!.userId,
+      data: reservationData(confirmed!),
+    });
     return confirmed!;
   });
   if (outcome instanceof AfterCommit) throw outcome.error;
@@ -602,6 +629,13 @@ export async function cancelInTx(
     { state: 'CANCELLED' },
     now,
   );
+  await recordEvent(tx, {
+    storeId: cancelled!.storeId,
+    type: EventType.reservationCancelled,
+    at: now,
+    userId: cancelled!.userId,
+    data: reservationData(cancelled!),
+  });
   await release(tx, actor, row.slotId, now);
   return cancelled!;
 }
@@ -627,6 +661,13 @@ export async function checkIn(db: Database, tokens: Tokens, actor: Actor, qrToke
         { state: 'CHECKED_IN' },
         now,
       );
+      await recordEvent(tx, {
+        storeId: row.storeId,
+        type: EventType.reservationCheckedIn,
+        at: now,
+        userId: row.userId,
+        data: reservationData(row),
+      });
       return row;
     }
     const [existing] = await tx

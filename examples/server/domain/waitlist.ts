@@ -4,6 +4,7 @@ import { ProblemCode, type WaitlistEntry } from '../../../src/schemas/index.js';
 import { pgError, rows, schema, transaction, type Database, type Executor } from '../db/index.js';
 import { ApiError, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
+import { EventType, recordEvent, waitlistData } from './events.js';
 import { cancelInTx, notifySlotById } from './reservations.js';
 import { page, pageWindow } from './pagination.js';
 
@@ -71,6 +72,13 @@ export async function joinWaitlist(db: Database, actor: Actor, slotId: string, u
         })
         .returning();
       await audit(tx, actor, 'waitlist.join', 'waitlist', row!.id, null, row, now);
+      await recordEvent(tx, {
+        storeId: row!.storeId,
+        type: EventType.waitlistJoined,
+        at: now,
+        userId: row!.userId,
+        data: waitlistData(row!),
+      });
       await notifySlotById(tx, slotId);
       return serializeEntry(tx, row!);
     });
@@ -195,6 +203,13 @@ export async function leaveWaitlist(
       { state: after!.state },
       now,
     );
+    await recordEvent(tx, {
+      storeId: after!.storeId,
+      type: EventType.waitlistLeft,
+      at: now,
+      userId: after!.userId,
+      data: waitlistData(after!),
+    });
     return serializeEntry(tx, after!);
   });
 }
