@@ -23,11 +23,13 @@ export type { ProductsResource } from './resources/products.js';
 export type {
   AvailabilityMonthQuery,
   AvailabilityPeriod,
+  LoyaltyResource,
   RentalCategoriesResource,
   RentalHandoversResource,
   RentalQuotesResource,
   RentalSchedulesResource,
   RentalsResource,
+  SubscriptionPlansResource,
 } from './resources/rentals.js';
 export type { ReservationsResource } from './resources/reservations.js';
 export type { SlotsResource } from './resources/slots.js';
@@ -128,7 +130,10 @@ export type {
   RentalOrderList,
   RentalOrderListQuery,
   RentalOrderStatus,
-  RentalProduct,
+  RentalTerms,
+  LoyaltyAccount,
+  SubscriptionPlan,
+  SubscriptionPlanList,
   RentalQuote,
   RentalQuoteLine,
   RentalQuoteRequest,

@@ -23,6 +23,8 @@ export interface StoreInput {
   timeZone?: string;
   locale?: string;
   allowedOrigins?: string[];
+  /** How rentals are paid (default `online`). */
+  rentalPayment?: 'online' | 'at_pickup';
 }
 
 export interface CreatedStore {
@@ -42,6 +44,7 @@ export async function createStore(db: Executor, input: StoreInput, now: Date): P
       currency: input.currency ?? 'EUR',
       timeZone: input.timeZone ?? 'UTC',
       locale: input.locale ?? 'en',
+      rentalPayment: input.rentalPayment ?? 'online',
       createdAt: now,
       updatedAt: now,
     })
@@ -166,6 +169,7 @@ export async function seedDemo(
         currency: 'EUR',
         timeZone: 'Europe/Berlin',
         locale: 'en',
+        rentalPayment: 'at_pickup',
       },
       now,
     );

@@ -5,9 +5,11 @@ import {
   AvailabilityMonth,
   CategoryTree,
   Handover,
+  LoyaltyAccount,
   RentalOrder,
   RentalOrderList,
   RentalQuote,
+  SubscriptionPlanList,
   type HandoverCreate,
   type RentalOrderCreate,
   type RentalOrderListQuery,
@@ -66,6 +68,18 @@ export interface RentalHandoversResource {
   create(body: HandoverCreate, options?: RequestOptions): Promise<Handover>;
 }
 
+/** The signed-in customer's loyalty points (`GET /v1/customers/me/loyalty`). */
+export interface LoyaltyResource {
+  /** Balance, tier, the last 20 ledger rows and the active subscription. Needs a customer token. */
+  retrieve(options?: RequestOptions): Promise<LoyaltyAccount>;
+}
+
+/** The store's subscription plans (`GET /v1/subscription-plans`). */
+export interface SubscriptionPlansResource {
+  /** Active plans, cheapest first, each with the products it discounts. */
+  list(options?: RequestOptions): Promise<SubscriptionPlanList>;
+}
+
 /**
  * Rentals: the category tree, availability of units, quotes, orders (`/v1/rentals`) and their lifecycle
  * (`pending_payment` → `confirmed` → `active` → `completed`, or `cancelled` / `overdue`), schedules and handovers.
@@ -96,6 +110,10 @@ export interface RentalsResource {
   readonly schedules: RentalSchedulesResource;
   /** `POST /v1/handovers`. */
   readonly handovers: RentalHandoversResource;
+  /** `GET /v1/customers/me/loyalty`. */
+  readonly loyalty: LoyaltyResource;
+  /** `GET /v1/subscription-plans`. */
+  readonly subscriptionPlans: SubscriptionPlansResource;
   /** Free units of a product for the half-open period `[start, end)` (`GET /v1/products/{id}/availability`). */
   availability(productId: string, query: AvailabilityPeriod, options?: RequestOptions): Promise<Availability>;
   /** Free units per day of a month, days in the store's time zone (`GET /v1/products/{id}/availability?month=`). */
@@ -113,7 +131,10 @@ export interface RentalsResource {
   list(query?: RentalOrderListQuery, options?: RequestOptions): ListPromise<RentalOrder>;
   /** Reads one order (`GET /v1/rentals/{id}`); `qrToken` is the next handover code for its customer. */
   retrieve(id: string, options?: RequestOptions): Promise<RentalOrder>;
-  /** Confirms a pending order without payment (`POST /v1/rentals/{id}/confirm`, secret key or staff). */
+  /**
+   * Confirms a pending order without an online payment (`POST /v1/rentals/{id}/confirm`): staff or a secret key any
+   * order; the order's customer their own when the store's `rentalPayment` is `at_pickup` (else `payment_required`).
+   */
   confirm(id: string, options?: RequestOptions): Promise<RentalOrder>;
   /** Cancels an order before pickup and releases its units (`POST /v1/rentals/{id}/cancel`). */
   cancel(id: string, options?: RequestOptions): Promise<RentalOrder>;
@@ -166,6 +187,14 @@ export function rentalsResource(t: Transport): RentalsResource {
     handovers: {
       create: (body, options) =>
         t.request({ method: 'POST', path: 'handovers', body, schema: Handover }, options),
+    },
+    loyalty: {
+      retrieve: (options) =>
+        t.request({ method: 'GET', path: 'customers/me/loyalty', schema: LoyaltyAccount }, options),
+    },
+    subscriptionPlans: {
+      list: (options) =>
+        t.request({ method: 'GET', path: 'subscription-plans', schema: SubscriptionPlanList }, options),
     },
     availability,
     create: (body, options) =>

@@ -113,6 +113,7 @@ export const ProblemCode = {
   promoExhausted: 'promo_exhausted',
   insufficientPoints: 'insufficient_points',
   quoteChanged: 'quote_changed',
+  paymentRequired: 'payment_required',
   internal: 'internal_error',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

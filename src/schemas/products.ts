@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { Id, ListQuery, Money, Page, Timestamp } from './common.js';
 import { named } from './registry.js';
+import { RentalTerms } from './rentals.js';
 
 /** A product of the store's catalog. Drops release a product; rentals rent units of one. */
 export const Product = named(
@@ -15,6 +16,8 @@ export const Product = named(
     images: z.array(z.string()),
     price: Money,
     isActive: z.boolean(),
+    /** The rental terms when units of this product are rented out, else `null`. */
+    rental: z.nullable(RentalTerms),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   }),
@@ -26,6 +29,10 @@ export const ProductList = Page('ProductList', Product);
 /** Query of `GET /products`. */
 export const ProductListQuery = z.extend(ListQuery, {
   active: z.optional(z.enum(['true', 'false'])),
+  /** `true`: only rentable products; `false`: only products that are not rented out. */
+  rentable: z.optional(z.enum(['true', 'false'])),
+  /** Only products of this category or any category below it. */
+  categoryId: z.optional(z.uuid()),
 });
 export type ProductListQuery = z.infer<typeof ProductListQuery>;
 

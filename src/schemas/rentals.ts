@@ -67,20 +67,20 @@ export const ProductAsset = named(
 );
 export type ProductAsset = z.infer<typeof ProductAsset>;
 
-/** The rental fields of a product: price per pricing unit, its category. */
-export const RentalProduct = named(
-  'RentalProduct',
-  'The rental terms of a product: base price per pricing unit, category, assets.',
+/** The rental terms of a rentable product: price per pricing unit, category, media, units in service. */
+export const RentalTerms = named(
+  'RentalTerms',
+  'The rental terms of a product: base price per pricing unit, its category, media assets and units in service.',
   z.object({
-    productId: Id,
-    name: z.string(),
     categoryId: z.nullable(Id),
     basePrice: Money,
     pricingUnit: PricingUnit,
     assets: z.array(ProductAsset),
+    /** Units that can be rented at all (status `available`; maintenance and retired units are not counted). */
+    unitsInService: z.int(),
   }),
 );
-export type RentalProduct = z.infer<typeof RentalProduct>;
+export type RentalTerms = z.infer<typeof RentalTerms>;
 
 /** Query of `GET /products/{id}/availability`: either a period (`start` and `end`) or a calendar `month`. */
 export const AvailabilityQuery = z.object({
@@ -358,3 +358,52 @@ export const Handover = named(
   }),
 );
 export type Handover = z.infer<typeof Handover>;
+
+/** A customer's loyalty account: points (1 point = 1 minor unit off a rental) and the latest ledger rows. */
+export const LoyaltyAccount = named(
+  'LoyaltyAccount',
+  'The calling customer’s loyalty points balance and tier, with the most recent ledger rows (newest first).',
+  z.object({
+    pointsBalance: z.int(),
+    tier: z.string(),
+    /** The last 20 changes, newest first. */
+    ledger: z.array(
+      z.object({
+        id: Id,
+        delta: z.int(),
+        reason: z.enum(['earn', 'redeem', 'refund', 'adjust']),
+        balanceAfter: z.int(),
+        rentalOrderId: z.nullable(Id),
+        createdAt: Timestamp,
+      }),
+    ),
+    /** The customer's active subscription, if any. */
+    subscription: z.nullable(
+      z.object({ id: Id, planId: Id, planName: z.string(), startsAt: Timestamp, endsAt: Timestamp }),
+    ),
+  }),
+);
+export type LoyaltyAccount = z.infer<typeof LoyaltyAccount>;
+
+/** A subscription plan: a percentage off the rental lines of its included products. */
+export const SubscriptionPlan = named(
+  'SubscriptionPlan',
+  'A subscription plan: discountPct off rentals of its included products for durationDays.',
+  z.object({
+    id: Id,
+    name: z.string(),
+    discountPct: z.int(),
+    durationDays: z.int(),
+    price: Money,
+    includedProductIds: z.array(Id),
+  }),
+);
+export type SubscriptionPlan = z.infer<typeof SubscriptionPlan>;
+
+/** The store's active subscription plans. */
+export const SubscriptionPlanList = named(
+  'SubscriptionPlanList',
+  'The store’s active subscription plans.',
+  z.object({ data: z.array(SubscriptionPlan) }),
+);
+export type SubscriptionPlanList = z.infer<typeof SubscriptionPlanList>;

@@ -42,6 +42,11 @@ export const Store = named(
     currency: Currency,
     timeZone: z.string(),
     locale: z.string(),
+    /**
+     * How rental orders are paid: `online` (a payment confirms the order) or `at_pickup` (the customer confirms the
+     * order and pays at the counter).
+     */
+    rentalPayment: z.enum(['online', 'at_pickup']),
     branches: z.array(Branch),
     createdAt: Timestamp,
   }),

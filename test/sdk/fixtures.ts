@@ -80,6 +80,7 @@ export function product(over: Partial<Product> = {}): Product {
     images: [],
     price: { amount: 12_000, currency: 'EUR' },
     isActive: true,
+    rental: null,
     createdAt: T,
     updatedAt: T,
     ...over,
@@ -183,6 +184,7 @@ export function store(): Store {
     currency: 'EUR',
     timeZone: 'Europe/Berlin',
     locale: 'de-DE',
+    rentalPayment: 'online',
     branches: [],
     createdAt: T,
   };

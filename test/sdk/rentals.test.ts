@@ -250,6 +250,47 @@ const cases: Case[] = [
     response: handover,
     call: (c) => c.rentals.handovers.create({ qrToken: 'ds1h.abc.def' }),
   },
+  {
+    name: 'rentals.loyalty.retrieve',
+    key: 'pk',
+    method: 'GET',
+    path: 'customers/me/loyalty',
+    response: {
+      pointsBalance: 70,
+      tier: 'standard',
+      ledger: [
+        {
+          id: ids.handover,
+          delta: 70,
+          reason: 'earn',
+          balanceAfter: 70,
+          rentalOrderId: ids.rental,
+          createdAt: T,
+        },
+      ],
+      subscription: null,
+    },
+    call: (c) => c.rentals.loyalty.retrieve(),
+  },
+  {
+    name: 'rentals.subscriptionPlans.list',
+    key: 'pk',
+    method: 'GET',
+    path: 'subscription-plans',
+    response: {
+      data: [
+        {
+          id: ids.category,
+          name: 'Creator',
+          discountPct: 20,
+          durationDays: 30,
+          price: { amount: 1900, currency: 'EUR' },
+          includedProductIds: [ids.product],
+        },
+      ],
+    },
+    call: (c) => c.rentals.subscriptionPlans.list(),
+  },
 ];
 
 describe('client.rentals sends the contract request', () => {

@@ -83,9 +83,10 @@ for (const kind of databaseKinds) {
           ],
         );
 
-        // A customer cannot confirm without paying; sk (or staff) can in this phase.
+        // A customer cannot confirm without paying in an `online` store; sk (or staff) can.
         const self = await t.call('POST', `/v1/rentals/${created.id}/confirm`, { token: alice.token });
-        assert.equal(self.status, 403);
+        assert.equal(self.status, 402);
+        assert.equal(self.body.code, 'payment_required');
         const confirmed = await t.call('POST', `/v1/rentals/${created.id}/confirm`, sk);
         assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
         assert.equal(confirmed.body.status, 'confirmed');

@@ -43,6 +43,8 @@ export const stores = pgTable(
     currency: char('currency', { length: 3 }).notNull().default('EUR'),
     timeZone: text('time_zone').notNull().default('UTC'),
     locale: text('locale').notNull().default('en'),
+    /** How rentals are paid: `online` (a payment confirms the order) or `at_pickup` (the customer confirms; paid at the counter). */
+    rentalPayment: text('rental_payment').notNull().default('online'),
     createdBy: uuid('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -51,6 +53,7 @@ export const stores = pgTable(
     unique('stores_slug_key').on(t.slug),
     unique('stores_tenant_key_key').on(t.tenantKey),
     check('stores_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('stores_rental_payment_check', sql`${t.rentalPayment} in ('online', 'at_pickup')`),
   ],
 );
 

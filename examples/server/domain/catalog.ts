@@ -1,21 +1,23 @@
 /** The store and its product catalog. */
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type {
+  PricingUnit,
   Product,
+  RentalTerms,
   ProductCreate,
   ProductListQuery,
   ProductUpdate,
   Store,
 } from '../../../src/schemas/index.js';
 import { ProblemCode } from '../../../src/schemas/index.js';
-import { pgError, schema, transaction, type Database } from '../db/index.js';
+import { pgError, rows, schema, transaction, type Database, type Executor } from '../db/index.js';
 import { ApiError, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
 
 type ProductRow = typeof schema.products.$inferSelect;
 
-export function serializeProduct(row: ProductRow): Product {
+export function serializeProduct(row: ProductRow, rental: RentalTerms | null = null): Product {
   return {
     id: row.id,
     storeId: row.storeId,
@@ -25,9 +27,50 @@ export function serializeProduct(row: ProductRow): Product {
     images: row.images,
     price: { amount: row.priceCents, currency: row.currency },
     isActive: row.isActive,
+    rental,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** Products with their rental terms (assets and units in service loaded in two queries for the whole page). */
+async function withRentalTerms(db: Executor, found: ProductRow[]): Promise<Product[]> {
+  const rentable = found.filter((p) => p.isRentable).map((p) => p.id);
+  const assets = rentable.length
+    ? await db
+        .select()
+        .from(schema.productAssets)
+        .where(inArray(schema.productAssets.productId, rentable))
+        .orderBy(schema.productAssets.position, schema.productAssets.id)
+    : [];
+  const units = rentable.length
+    ? await rows<{ product_id: string; n: number }>(
+        db,
+        sql`select product_id, count(*)::int as n from inventory_items
+            where product_id in ${rentable} and status = 'available' group by product_id`,
+      )
+    : [];
+  return found.map((row) =>
+    serializeProduct(
+      row,
+      row.isRentable
+        ? {
+            categoryId: row.categoryId,
+            basePrice: { amount: row.basePriceCents ?? 0, currency: row.currency },
+            pricingUnit: row.pricingUnit as PricingUnit,
+            assets: assets
+              .filter((a) => a.productId === row.id)
+              .map((a) => ({
+                id: a.id,
+                type: a.assetType as 'image' | '3d' | 'ar',
+                url: a.url,
+                drmProtected: a.drmProtected,
+              })),
+            unitsInService: units.find((u) => u.product_id === row.id)?.n ?? 0,
+          }
+        : null,
+    ),
+  );
 }
 
 export async function getStore(db: Database, storeId: string): Promise<Store> {
@@ -46,6 +89,7 @@ export async function getStore(db: Database, storeId: string): Promise<Store> {
     currency: store.currency,
     timeZone: store.timeZone,
     locale: store.locale,
+    rentalPayment: store.rentalPayment as Store['rentalPayment'],
     createdAt: store.createdAt.toISOString(),
     branches: branches.map((b) => ({
       id: b.id,
@@ -73,7 +117,7 @@ async function productRow(db: Database, storeId: string, id: string): Promise<Pr
 export async function getProduct(db: Database, storeId: string, id: string, includeInactive: boolean) {
   const row = await productRow(db, storeId, id);
   if (!row.isActive && !includeInactive) throw notFound('product');
-  return serializeProduct(row);
+  return (await withRentalTerms(db, [row]))[0]!;
 }
 
 export async function listProducts(
@@ -95,13 +139,22 @@ export async function listProducts(
   const filters: (SQL | undefined)[] = [eq(t.storeId, storeId), where];
   if (!includeInactive) filters.push(eq(t.isActive, true));
   else if (query.active) filters.push(eq(t.isActive, query.active === 'true'));
+  if (query.rentable) filters.push(eq(t.isRentable, query.rentable === 'true'));
+  if (query.categoryId) {
+    filters.push(
+      sql`${t.categoryId} in (with recursive sub as (
+            select id from categories where id = ${query.categoryId} and store_id = ${storeId}
+            union all select c.id from categories c join sub on c.parent_id = sub.id)
+          select id from sub)`,
+    );
+  }
   const found = await db
     .select()
     .from(t)
     .where(and(...filters))
     .orderBy(...orderBy)
     .limit(take);
-  return page(found.map(serializeProduct), limit);
+  return page(await withRentalTerms(db, found), limit);
 }
 
 function skuConflict(error: unknown): never {
@@ -137,7 +190,7 @@ export async function createProduct(db: Database, actor: Actor, input: ProductCr
         .returning();
       const product = serializeProduct(row!);
       await audit(tx, actor, 'product.create', 'product', product.id, null, product, now);
-      return product;
+      return product!;
     });
   } catch (error) {
     skuConflict(error);
@@ -164,9 +217,10 @@ export async function updateProduct(db: Database, actor: Actor, id: string, inpu
         })
         .where(and(eq(schema.products.storeId, actor.storeId), eq(schema.products.id, id)))
         .returning();
-      const product = serializeProduct(row!);
-      await audit(tx, actor, 'product.update', 'product', id, serializeProduct(before), product, now);
-      return product;
+      const [product] = await withRentalTerms(tx, [row!]);
+      const [previous] = await withRentalTerms(tx, [before]);
+      await audit(tx, actor, 'product.update', 'product', id, previous, product, now);
+      return product!;
     });
   } catch (error) {
     skuConflict(error);

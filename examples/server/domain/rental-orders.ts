@@ -113,7 +113,7 @@ export async function listRentals(
 // ---------------------------------------------------------------------------------------------------------------
 
 /** How an order got confirmed. Only `manual` exists in this phase; the payments issue adds `payment`. */
-export type ConfirmVia = 'manual' | 'payment';
+export type ConfirmVia = 'manual' | 'payment' | 'at_pickup';
 
 /**
  * pending_payment → confirmed inside the caller's transaction. **This is the payments seam**: today
@@ -147,15 +147,35 @@ export async function confirmRentalInTx(
   return true;
 }
 
+/**
+ * Confirms a pending order without a payment: `manual` by staff or a secret key, or `at_pickup` by the order's own
+ * customer when the store takes rental payments at the counter (`stores.rental_payment = 'at_pickup'`).
+ */
 export async function confirmRental(
   db: Database,
   actor: Actor,
   id: string,
   now: Date,
   tokens: Tokens,
+  customerId?: string,
 ): Promise<RentalOrder> {
   return transaction(db, async (tx) => {
-    await confirmRentalInTx(tx, actor, id, now, 'manual');
+    if (customerId) {
+      const [found] = await rows<{ user_id: string; rental_payment: string }>(
+        tx,
+        sql`select o.user_id, s.rental_payment from rental_orders o join stores s on s.id = o.store_id
+            where o.store_id = ${actor.storeId} and o.id = ${id}`,
+      );
+      if (!found || found.user_id !== customerId) throw notFound('rental');
+      if (found.rental_payment !== 'at_pickup') {
+        throw new ApiError(
+          402,
+          ProblemCode.paymentRequired,
+          'This store confirms rentals by payment: pay the invoice to confirm the order.',
+        );
+      }
+    }
+    await confirmRentalInTx(tx, actor, id, now, customerId ? 'at_pickup' : 'manual');
     return loadOrder(tx, actor.storeId, id, tokens);
   });
 }

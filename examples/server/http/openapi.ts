@@ -32,6 +32,7 @@ const problemResponse = (description: string) => ({
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid input (`validation_failed` with field `errors`, `malformed_json`, …).',
   401: 'Missing or invalid API key or customer token.',
+  402: 'Payment is needed first (`payment_required`).',
   403: 'The key or user may not do this (`wrong_key_kind`, `forbidden`, `origin_not_allowed`).',
   404: 'No such resource in this store (`not_found`).',
   409: 'Conflicts with the current state (see `code`).',

@@ -5,6 +5,8 @@ import {
   CategoryTree,
   Handover,
   HandoverCreate,
+  LoyaltyAccount,
+  SubscriptionPlanList,
   ProblemCode,
   RentalOrder,
   RentalOrderCreate,
@@ -30,6 +32,7 @@ import {
   getRental,
   quoteRental,
 } from '../domain/rentals.js';
+import { loyaltyAccount, subscriptionPlans } from '../domain/loyalty.js';
 import {
   assignSchedule,
   cancelRental,
@@ -211,19 +214,27 @@ export function rentalRoutes(router: Router): void {
         method: 'post',
         path: '/rentals/:id/confirm',
         operationId: 'confirmRental',
-        summary: 'Confirm a rental order (without payment)',
+        summary: 'Confirm a rental order without an online payment',
         description:
-          'pending_payment → confirmed, with the pickup `qrToken`. In this phase confirmation needs no payment: a ' +
-          'secret key, owner or staff confirms. (The payments issue will confirm by payment through the same ' +
-          'step.) Confirming a confirmed order again answers it unchanged; other statuses are 409 `invalid_state`.',
+          'pending_payment → confirmed, with the pickup `qrToken`. Staff, owners and secret keys confirm any order. ' +
+          'The order’s own customer confirms it when the store takes rental payments at the counter ' +
+          '(`Store.rentalPayment = at_pickup`); otherwise 402 `payment_required`. Confirming a confirmed order ' +
+          'again answers it unchanged; other statuses are 409 `invalid_state`.',
         tag: 'Rentals',
-        access: 'staff',
+        access: 'customer',
         success: { status: 200, schema: RentalOrder, description: 'The confirmed order.' },
-        errors: [404, 409],
+        errors: [402, 404, 409],
       },
       async ({ c, services, auth, params }) =>
-        confirmRental(services.db, actorOf(c, auth), params.id!, services.clock.now(), services.tokens).then(
-          (order) => (tokensFor(services, auth)(order) ? order : { ...order, qrToken: null, qrType: null }),
+        confirmRental(
+          services.db,
+          actorOf(c, auth),
+          params.id!,
+          services.clock.now(),
+          services.tokens,
+          (await isStaff(services, auth)) ? undefined : auth.userId,
+        ).then((order) =>
+          tokensFor(services, auth)(order) ? order : { ...order, qrToken: null, qrType: null },
         ),
     )
     .add(
@@ -266,6 +277,45 @@ export function rentalRoutes(router: Router): void {
           body.assignedTo,
           services.clock.now(),
         ),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/customers/me/loyalty',
+        operationId: 'getLoyaltyAccount',
+        summary: 'The customer’s loyalty points',
+        description:
+          'Points balance and tier (1 point = 1 minor unit off a rental quote via `redeemPoints`), the last 20 ' +
+          'ledger rows, and the active subscription. Needs a customer token.',
+        tag: 'Rentals',
+        access: 'publishable',
+        success: { status: 200, schema: LoyaltyAccount, description: 'The loyalty account.' },
+        errors: [401],
+      },
+      async ({ services, auth }) => {
+        if (!auth.userId) {
+          throw new ApiError(
+            401,
+            ProblemCode.customerTokenRequired,
+            'Sign in first: send `X-Customer-Token`.',
+          );
+        }
+        return loyaltyAccount(services.db, auth.storeId, auth.userId, services.clock.now());
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/subscription-plans',
+        operationId: 'listSubscriptionPlans',
+        summary: 'Subscription plans',
+        description:
+          'The store’s active plans: a percentage off the rental lines of their included products.',
+        tag: 'Rentals',
+        access: 'key',
+        success: { status: 200, schema: SubscriptionPlanList, description: 'The active plans.' },
+      },
+      async ({ services, auth }) => subscriptionPlans(services.db, auth.storeId),
     )
     .add(
       {

@@ -136,6 +136,7 @@ export class FakeApi {
       currency: 'EUR',
       timeZone: options.storeZone ?? 'Europe/Berlin',
       locale: 'en',
+      rentalPayment: 'online',
       branches: [
         {
           id: BRANCH_ID,

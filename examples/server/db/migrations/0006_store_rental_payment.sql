@@ -1,0 +1,2 @@
+ALTER TABLE "stores" ADD COLUMN "rental_payment" text DEFAULT 'online' NOT NULL;--> statement-breakpoint
+ALTER TABLE "stores" ADD CONSTRAINT "stores_rental_payment_check" CHECK ("stores"."rental_payment" in ('online', 'at_pickup'));

@@ -1,0 +1,235 @@
+/** The rental catalog as shoppers read it: rental terms on products, filters, loyalty, plans, pay-at-pickup confirms. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { schema } from '../../examples/server/db/index.js';
+import { createRentalProduct } from '../../examples/server/seed.js';
+import { databaseKinds } from '../support/db.js';
+import { START, withApp, type TestApp } from '../support/app.js';
+
+const DAY = 86_400_000;
+const at = (ms: number) => new Date(START.getTime() + ms).toISOString();
+const period = { start: at(DAY), end: at(2 * DAY) };
+
+async function category(t: TestApp, name: string, parentId: string | null = null) {
+  const [row] = await t.handle.db
+    .insert(schema.categories)
+    .values({
+      storeId: t.store.storeId,
+      parentId,
+      name,
+      slug: name.toLowerCase(),
+      createdAt: t.clock.now(),
+      updatedAt: t.clock.now(),
+    })
+    .returning();
+  return row!.id;
+}
+
+for (const kind of databaseKinds) {
+  describe(`rental catalog on ${kind}`, () => {
+    it('shows rental terms on products and filters by rentable and category subtree', () =>
+      withApp(kind, async (t) => {
+        const gear = await category(t, 'Gear');
+        const cameras = await category(t, 'Cameras', gear);
+        const other = await category(t, 'Boats');
+        const { productId: camera } = await createRentalProduct(
+          t.handle.db,
+          t.store.storeId,
+          {
+            sku: 'CAM-1',
+            name: 'Camera',
+            basePriceCents: 3500,
+            pricingUnit: 'day',
+            categoryId: cameras,
+            units: 2,
+            maintenanceUnits: 1,
+            images: ['https://cdn.example/cam.png'],
+          },
+          t.clock.now(),
+        );
+        await createRentalProduct(
+          t.handle.db,
+          t.store.storeId,
+          {
+            sku: 'BOAT-1',
+            name: 'Boat',
+            basePriceCents: 9000,
+            pricingUnit: 'hour',
+            categoryId: other,
+            units: 1,
+          },
+          t.clock.now(),
+        );
+        const sneaker = await t.call('POST', '/v1/products', {
+          key: t.store.secretKey,
+          body: { sku: 'SNK-1', name: 'Sneaker', price: { amount: 12000, currency: 'EUR' } },
+        });
+        assert.equal(sneaker.status, 201);
+        assert.equal(sneaker.body.rental, null);
+
+        const one = await t.call('GET', `/v1/products/${camera}`);
+        assert.equal(one.status, 200);
+        assert.deepEqual(
+          {
+            ...one.body.rental,
+            assets: one.body.rental.assets.map((a: { url: string; type: string }) => [a.type, a.url]),
+          },
+          {
+            categoryId: cameras,
+            basePrice: { amount: 3500, currency: 'EUR' },
+            pricingUnit: 'day',
+            assets: [['image', 'https://cdn.example/cam.png']],
+            unitsInService: 2,
+          },
+        );
+
+        const names = async (query: string) =>
+          (await t.call('GET', `/v1/products?${query}`)).body.data
+            .map((p: { name: string }) => p.name)
+            .sort();
+        assert.deepEqual(await names('rentable=true'), ['Boat', 'Camera']);
+        assert.deepEqual(await names('rentable=false'), ['Sneaker']);
+        assert.deepEqual(
+          await names(`categoryId=${gear}`),
+          ['Camera'],
+          'a parent category includes its children',
+        );
+        assert.deepEqual(await names(`categoryId=${other}`), ['Boat']);
+        const bad = await t.call('GET', '/v1/products?categoryId=nope');
+        assert.equal(bad.status, 400);
+        assert.equal(bad.body.code, 'validation_failed');
+      }));
+
+    it('lets a customer confirm their own order when the store takes payment at pickup', () =>
+      withApp(kind, async (t) => {
+        const { productId } = await createRentalProduct(
+          t.handle.db,
+          t.store.storeId,
+          { sku: 'CAM-2', name: 'Camera', basePriceCents: 3500, pricingUnit: 'day', units: 1 },
+          t.clock.now(),
+        );
+        const alice = await t.customer();
+        const bob = await t.customer();
+        const created = await t.call('POST', '/v1/rentals', {
+          token: alice.token,
+          body: { items: [{ productId, quantity: 1 }], ...period },
+        });
+        assert.equal(created.status, 201);
+
+        // Online (the default): 402 and nothing changes.
+        const before = await t.fingerprint();
+        const refused = await t.call('POST', `/v1/rentals/${created.body.id}/confirm`, {
+          token: alice.token,
+        });
+        assert.equal(refused.status, 402);
+        assert.equal(refused.body.code, 'payment_required');
+        assert.deepEqual(await t.fingerprint(), before);
+
+        await t.handle.db.execute(
+          sql`update stores set rental_payment = 'at_pickup' where id = ${t.store.storeId}`,
+        );
+        const store = await t.call('GET', '/v1/store');
+        assert.equal(store.body.rentalPayment, 'at_pickup');
+        // Another customer's order is not theirs to confirm.
+        const foreign = await t.call('POST', `/v1/rentals/${created.body.id}/confirm`, { token: bob.token });
+        assert.equal(foreign.status, 404);
+        const confirmed = await t.call('POST', `/v1/rentals/${created.body.id}/confirm`, {
+          token: alice.token,
+        });
+        assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+        assert.equal(confirmed.body.status, 'confirmed');
+        assert.equal(confirmed.body.qrType, 'pickup');
+        assert.match(confirmed.body.qrToken, /^ds1h\./);
+        assert.equal(confirmed.body.invoice.status, 'open', 'paid at the counter, not online');
+        const [audit] = await t.handle.db
+          .select({ after: schema.auditLogs.after })
+          .from(schema.auditLogs)
+          .where(sql`action = 'rental.confirm' and entity_id = ${created.body.id}`);
+        assert.equal((audit!.after as { via: string }).via, 'at_pickup');
+      }));
+
+    it('answers the loyalty account and the subscription plans', () =>
+      withApp(kind, async (t) => {
+        const alice = await t.customer();
+        const empty = await t.call('GET', '/v1/customers/me/loyalty', { token: alice.token });
+        assert.equal(empty.status, 200);
+        assert.deepEqual(empty.body, { pointsBalance: 0, tier: 'standard', ledger: [], subscription: null });
+        const anonymous = await t.call('GET', '/v1/customers/me/loyalty');
+        assert.equal(anonymous.status, 401);
+        assert.equal(anonymous.body.code, 'customer_token_required');
+
+        const now = t.clock.now();
+        const [account] = await t.handle.db
+          .insert(schema.loyaltyAccounts)
+          .values({
+            storeId: t.store.storeId,
+            userId: alice.id,
+            pointsBalance: 120,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        await t.handle.db.insert(schema.loyaltyLedger).values({
+          storeId: t.store.storeId,
+          accountId: account!.id,
+          delta: 120,
+          reason: 'adjust',
+          balanceAfter: 120,
+          createdAt: now,
+        });
+        const { productId } = await createRentalProduct(
+          t.handle.db,
+          t.store.storeId,
+          { sku: 'CAM-3', name: 'Camera', basePriceCents: 3500, pricingUnit: 'day', units: 1 },
+          now,
+        );
+        const [plan] = await t.handle.db
+          .insert(schema.subscriptionPlans)
+          .values({
+            storeId: t.store.storeId,
+            name: 'Creator',
+            discountPct: 20,
+            durationDays: 30,
+            priceCents: 1900,
+            currency: 'EUR',
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        await t.handle.db
+          .insert(schema.subscriptionPlanProducts)
+          .values({ storeId: t.store.storeId, planId: plan!.id, productId });
+        await t.handle.db.insert(schema.subscriptions).values({
+          storeId: t.store.storeId,
+          userId: alice.id,
+          planId: plan!.id,
+          startsAt: now,
+          endsAt: new Date(now.getTime() + 30 * DAY),
+          createdAt: now,
+          updatedAt: now,
+        });
+
+        const loyalty = await t.call('GET', '/v1/customers/me/loyalty', { token: alice.token });
+        assert.equal(loyalty.body.pointsBalance, 120);
+        assert.deepEqual(
+          loyalty.body.ledger.map((l: { delta: number; reason: string }) => [l.delta, l.reason]),
+          [[120, 'adjust']],
+        );
+        assert.equal(loyalty.body.subscription.planName, 'Creator');
+
+        const plans = await t.call('GET', '/v1/subscription-plans');
+        assert.equal(plans.status, 200);
+        assert.deepEqual(plans.body.data, [
+          {
+            id: plan!.id,
+            name: 'Creator',
+            discountPct: 20,
+            durationDays: 30,
+            price: { amount: 1900, currency: 'EUR' },
+            includedProductIds: [productId],
+          },
+        ]);
+      }));
+  });
+}
