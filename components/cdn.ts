@@ -3,8 +3,9 @@
  * `<script type="module" src="…/dropslot.js" data-api="…" data-key="pk_…" data-locale="en">` and writes the elements in
  * its markup. This module reads that tag's data attributes into the page configuration and registers every element.
  *
- * The shopper elements are in this file. The staff desk (`<check-in-desk>`) is a lazy chunk next to it, loaded as soon
- * as the page has a `<check-in-desk>` (docs/decisions/0002): shopper pages never download staff code.
+ * The drop elements are in this file. The staff desk (`<check-in-desk>`) and the rental checkout (`<rental-checkout>`)
+ * are lazy chunks next to it, each loaded as soon as the page has such a tag (docs/decisions/0002): shopper pages never
+ * download staff code, and drop pages never download the rental checkout.
  *
  * Imports are evaluated first, so elements already in the page upgrade before `configureFromScripts()` runs; their
  * first render waits for a microtask, by which time the configuration is set.
@@ -18,4 +19,8 @@ import './slot-picker/define.js';
 import './reservation-ticket/define.js';
 
 configureFromScripts();
-defineWhenUsed({ 'check-in-desk': () => import('./check-in-desk/define.js') });
+defineWhenUsed({
+  'check-in-desk': () => import('./check-in-desk/define.js'),
+  'rental-checkout': () => import('./rental-checkout/define.js'),
+  'rental-catalog': () => import('./rental-catalog/define.js'),
+});

@@ -1,4 +1,5 @@
 /** Events of `<check-in-desk>`. */
+import type { Handover } from '../../src/schemas/rentals.js';
 import type { Reservation } from '../../src/schemas/reservations.js';
 import { DropSlotEvent } from '../internal/events.js';
 
@@ -36,5 +37,13 @@ declare global {
   interface HTMLElementEventMap {
     'ds-check-in': CheckInEvent;
     'ds-check-in-fail': CheckInFailEvent;
+  }
+}
+
+/** `ds-handover`: a rental's pickup or return code was verified (`detail.handover.type`, `detail.handover.rental`). */
+export class HandoverEvent extends DropSlotEvent<{ handover: Handover }> {
+  static readonly eventName = 'ds-handover';
+  constructor(handover: Handover) {
+    super(HandoverEvent.eventName, { handover });
   }
 }

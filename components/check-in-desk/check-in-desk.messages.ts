@@ -18,6 +18,8 @@ const en = {
   deskCheckedIn: 'Checked in: {drop}',
   deskChecking: 'Checking…',
   deskNotCheckable: 'This ticket cannot be checked in (it is {state}).',
+  deskPickedUp: 'Pickup verified: hand over {items}',
+  deskReturned: 'Return verified: {items}',
 } as const;
 
 export type DeskMessageKey = keyof typeof en;
@@ -36,6 +38,8 @@ const de: DeskCatalog = {
   deskCheckedIn: 'Eingecheckt: {drop}',
   deskChecking: 'Wird geprüft…',
   deskNotCheckable: 'Dieses Ticket kann nicht eingecheckt werden (Status: {state}).',
+  deskPickedUp: 'Abholung bestätigt: {items} übergeben',
+  deskReturned: 'Rückgabe bestätigt: {items}',
 };
 
 const ar: DeskCatalog = {
@@ -51,6 +55,8 @@ const ar: DeskCatalog = {
   deskCheckedIn: 'تم تسجيل الحضور: {drop}',
   deskChecking: 'جارٍ التحقق…',
   deskNotCheckable: 'لا يمكن تسجيل حضور هذه التذكرة (حالتها {state}).',
+  deskPickedUp: 'تم التحقق من الاستلام: سلّم {items}',
+  deskReturned: 'تم التحقق من الإرجاع: {items}',
 };
 
 const catalogs: Record<string, DeskCatalog> = { en, de, ar };

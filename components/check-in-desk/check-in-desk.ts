@@ -3,13 +3,14 @@ import { state } from 'lit/decorators.js';
 import type { DropSlotClient } from '../../src/client.js';
 import { AuthenticationError, ConflictError, ValidationError, isDropSlotError } from '../../src/errors.js';
 import type { Drop } from '../../src/schemas/drops.js';
+import type { Handover } from '../../src/schemas/rentals.js';
 import type { Reservation } from '../../src/schemas/reservations.js';
 import type { Slot } from '../../src/schemas/slots.js';
 import type { Store } from '../../src/schemas/store.js';
 import { DropSlotElement } from '../internal/base.js';
 import { isRtl } from '../internal/i18n.js';
 import { baseStyles } from '../internal/tokens.styles.js';
-import { CheckInEvent, CheckInFailEvent } from './check-in-desk.events.js';
+import { CheckInEvent, CheckInFailEvent, HandoverEvent } from './check-in-desk.events.js';
 import { deskMessage, type DeskMessageKey } from './check-in-desk.messages.js';
 import { deskStyles } from './check-in-desk.styles.js';
 import { createFrameReader, type FrameReader } from './scanner.js';
@@ -19,12 +20,15 @@ type Camera = 'off' | 'starting' | 'on' | 'unavailable' | 'denied';
 type Result =
   | { kind: 'checking' }
   | { kind: 'ok'; reservation: Reservation; checkedInAt: string; drop?: Drop; slot?: Slot; timeZone?: string }
+  | { kind: 'handover'; handover: Handover; timeZone?: string }
   | { kind: 'used'; firstUsedAt: string | undefined; timeZone?: string }
   | { kind: 'invalid' }
   | { kind: 'not-checkable'; state: string }
   | { kind: 'error' };
 
 const STAFF_ROLES = ['staff', 'owner', 'admin'];
+/** Rental pickup and return codes start with this; ticket codes do not. */
+const HANDOVER_PREFIX = 'ds1h.';
 /** Milliseconds between camera frames read. */
 const SCAN_INTERVAL = 200;
 /** The same code seen again by the camera within this many ms is not sent again (it is still in front of the lens). */
@@ -34,6 +38,9 @@ const SAME_CODE_PAUSE = 20_000;
  * The staff side of the door: scan a ticket's QR code with the camera, or type or paste its code (a USB scanner that
  * types works too), and see at once whether it checked in — with the drop, the slot and the time — or was already used,
  * and when. Built-in staff sign-in (email and password of a staff account) when the page gives no staff token.
+ *
+ * The same desk verifies rental handovers: a pickup or return code of `<rental-checkout>` (`ds1h.…`) is redeemed once
+ * through `POST /v1/handovers` and shows the units to hand over or take back.
  *
  * The camera starts only when asked (the browser asks for permission). It reads codes with `BarcodeDetector` where the
  * browser has it, otherwise with a JavaScript decoder that is downloaded only then. Without a camera, or when access is
@@ -74,6 +81,7 @@ const SAME_CODE_PAUSE = 20_000;
  *
  * @fires {CheckInEvent} ds-check-in - A ticket was checked in; detail `{ reservationId, checkedInAt, reservation }`.
  * @fires {CheckInFailEvent} ds-check-in-fail - A code was refused or the request failed; detail `{ code, firstUsedAt? }`.
+ * @fires {HandoverEvent} ds-handover - A rental pickup or return code (`ds1h.…`) was verified; detail `{ handover }`.
  */
 export class CheckInDesk extends DropSlotElement {
   static override styles = [baseStyles, deskStyles];
@@ -103,6 +111,13 @@ export class CheckInDesk extends DropSlotElement {
     this.#inFlight = true;
     this._result = { kind: 'checking' };
     try {
+      if (qrToken.startsWith(HANDOVER_PREFIX)) {
+        // A rental's pickup or return code: verified once, like a ticket.
+        const handover = await client.rentals.handovers.create({ qrToken });
+        this._result = { kind: 'handover', handover, timeZone: (await this.#storeOf(client))?.timeZone };
+        this.dispatchEvent(new HandoverEvent(handover));
+        return;
+      }
       const result = await client.checkIns.create({ qrToken });
       const { reservation } = result;
       this._result = { kind: 'ok', reservation, checkedInAt: result.checkedInAt };
@@ -395,6 +410,17 @@ export class CheckInDesk extends DropSlotElement {
           <li>${this.msg('checkedIn')}: ${this.#dateTime(r.checkedInAt, r.timeZone)}</li>
         </ul>`;
         break;
+      case 'handover': {
+        tone = 'ok';
+        const { rental, type } = r.handover;
+        const items = rental.items.map((i) => i.serial).join(', ');
+        title = this.#desk(type === 'pickup' ? 'deskPickedUp' : 'deskReturned', { items });
+        details = html`<ul part="result-details" class="result-details">
+          <li>${this.#dateTime(rental.start, r.timeZone)} – ${this.#dateTime(rental.end, r.timeZone)}</li>
+          <li>${this.#dateTime(r.handover.verifiedAt, r.timeZone)}</li>
+        </ul>`;
+        break;
+      }
       case 'used':
         tone = 'refused';
         title = this.msg('alreadyUsed', {

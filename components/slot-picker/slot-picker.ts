@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { DropSlotClient } from '../../src/client.js';
-import { AuthenticationError, ConflictError, ValidationError, type DropSlotError } from '../../src/errors.js';
+import { AuthenticationError, ConflictError, type DropSlotError } from '../../src/errors.js';
 import type { LiveStatus } from '../../src/live.js';
 import type { Drop, DropPhase } from '../../src/schemas/drops.js';
 import type { Reservation } from '../../src/schemas/reservations.js';
@@ -22,6 +22,7 @@ import { DropSlotElement } from '../internal/base.js';
 import { sharedClient, syncClock } from '../internal/client.js';
 import { clockReading, longDuration, numberFormat } from '../internal/duration.js';
 import type { MessageKey } from '../internal/i18n.js';
+import { signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import {
   ConfirmEvent,
@@ -841,20 +842,15 @@ export class SlotPicker extends DropSlotElement {
   };
 
   #submitSignIn = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const email = String(data.get('email') ?? '');
-    const password = String(data.get('password') ?? '');
-    const signUp = (event.submitter as HTMLButtonElement | null)?.value === 'sign-up';
     const client = this.client;
-    if (!client) return;
+    if (!client) {
+      event.preventDefault();
+      return;
+    }
     this._signingIn = true;
     this._signInError = undefined;
     try {
-      const session = signUp
-        ? await client.customers.signUp({ email, password })
-        : await client.customers.signIn({ email, password });
+      const session = await submitSignIn(client, event);
       this.rememberToken(session.token);
       void this.client; // applies the new token
       this._signInOpen = false;
@@ -862,13 +858,7 @@ export class SlotPicker extends DropSlotElement {
       this.#afterSignIn = undefined;
       then?.();
     } catch (e) {
-      this._signInError = AuthenticationError.is(e)
-        ? 'pickerSignInFailed'
-        : ConflictError.is(e) && e.code === 'email_taken'
-          ? 'pickerEmailTaken'
-          : ValidationError.is(e)
-            ? 'pickerSignUpInvalid'
-            : 'error';
+      this._signInError = signInErrorKey(e);
       this.#focusSelector = 'input[name="email"]';
     } finally {
       this._signingIn = false;
@@ -1197,43 +1187,13 @@ export class SlotPicker extends DropSlotElement {
   }
 
   #renderSignIn(): TemplateResult {
-    const busy = this._signingIn;
-    return html`<form part="sign-in" aria-labelledby="sign-in-title" @submit=${this.#submitSignIn}>
-      <p class="title" id="sign-in-title">${this.msg('signInTitle')}</p>
-      <p>${this.msg('pickerSignInHint')}</p>
-      <div part="field">
-        <label for="email">${this.msg('email')}</label>
-        <input part="input" id="email" name="email" type="email" autocomplete="email" required />
-      </div>
-      <div part="field">
-        <label for="password">${this.msg('password')}</label>
-        <input
-          part="input"
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-        />
-      </div>
-      ${this._signInError ? html`<p part="notice" class="danger" role="alert">${this.msg(this._signInError)}</p>` : nothing}
-      <div part="actions">
-        <button
-          part="button button-primary"
-          class="primary"
-          type="submit"
-          value="sign-in"
-          data-primary
-          ?disabled=${busy}
-          aria-busy=${busy ? 'true' : 'false'}
-        >
-          ${this.msg('signIn')}
-        </button>
-        <button part="button" type="submit" value="sign-up" ?disabled=${busy}>${this.msg('signUp')}</button>
-        <button part="button" type="button" ?disabled=${busy} @click=${this.#closeSignIn}>
-          ${this.msg('pickerBack')}
-        </button>
-      </div>
-    </form>`;
+    return signInForm({
+      msg: (key) => this.msg(key),
+      hint: this.msg('pickerSignInHint'),
+      busy: this._signingIn,
+      error: this._signInError,
+      onSubmit: this.#submitSignIn,
+      onBack: this.#closeSignIn,
+    });
   }
 }

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from './http/context.js';
-import { getProduct, getStore } from './domain/catalog.js';
+import { getProduct, getStore, listProducts } from './domain/catalog.js';
 import { listDrops } from './domain/drops.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -183,6 +183,17 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
       }),
     );
     return page(c, renderTemplate(await template('index.html'), vars, items, { demo: Boolean(o.demo) }));
+  });
+
+  app.get('/rentals', async (c) => {
+    const o = options();
+    if (!o) return notFoundPage(c, 'The demo store is not set up.');
+    const { db } = c.get('services');
+    const rentable = await listProducts(db, o.storeId, { rentable: 'true', limit: 100 }, false);
+    const chosen = c.req.query('product');
+    const product = rentable.data.find((p) => p.id === chosen) ?? rentable.data[0];
+    const vars = { ...(await pageVars(c, o)), productId: product?.id ?? '' };
+    return page(c, renderTemplate(await template('rentals.html'), vars, [], { demo: Boolean(o.demo) }));
   });
 
   app.get('/ticket/:id', async (c) => {

@@ -473,6 +473,7 @@ export async function seedRentalCatalog(
     storeId,
     {
       sku: 'RENT-CAM-1',
+      images: ['/store/camera.svg'],
       name: 'Mirrorless camera kit',
       basePriceCents: 3500,
       pricingUnit: 'day',
@@ -488,6 +489,7 @@ export async function seedRentalCatalog(
     storeId,
     {
       sku: 'RENT-BIKE-1',
+      images: ['/store/bike.svg'],
       name: 'City e-bike',
       basePriceCents: 900,
       pricingUnit: 'hour',
@@ -502,6 +504,7 @@ export async function seedRentalCatalog(
     storeId,
     {
       sku: 'RENT-TENT-1',
+      images: ['/store/tent.svg'],
       name: 'Two-person tent',
       basePriceCents: 6000,
       pricingUnit: 'week',

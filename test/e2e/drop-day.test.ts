@@ -25,38 +25,34 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 import { createApp, type DropSlotApp } from '../../examples/server/app.js';
 import { ManualClock } from '../../examples/server/clock.js';
 import { openDatabase, type DatabaseHandle } from '../../examples/server/db/index.js';
 import { DEMO_CSP, mountDemoStore, type DemoStoreOptions } from '../../examples/server/demo-store.js';
 import { DEMO_SHOPPER, DEMO_STAFF, seedDemo } from '../../examples/server/seed.js';
 import { buildCdn, cdnIsFresh } from '../../scripts/build-cdn.mjs';
+import {
+  CHROMIUM_ARGS,
+  consoleErrors,
+  expectAccessible,
+  type Problem,
+  requested,
+  violations,
+  waitFor,
+  waitForAttribute,
+  watchedContext,
+} from './support.js';
 
 type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 const require = createRequire(import.meta.url);
 const jsQR = require('jsqr') as Decode;
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The server's clock runs this far ahead of the machine's (and so of the browser's). */
 const OFFSET_MS = 3 * 86_400_000 + 1_234;
 /** The drop opens this long (server time) after it is created. */
 const OPENS_IN_MS = 15_000;
 const PASSWORD = 'drop-day-password';
-
-interface Problem {
-  page: string;
-  text: string;
-  /** For console messages: the script or resource they are about. */
-  url?: string;
-}
 
 let handle: DatabaseHandle;
 let dropslot: DropSlotApp;
@@ -68,10 +64,6 @@ let secretKey: string;
 let storeOptions: DemoStoreOptions | undefined;
 const clock = new ManualClock(Date.now() + OFFSET_MS);
 const browsers: Browser[] = [];
-const violations: Problem[] = [];
-/** Every URL each context requested, by label. */
-const requested = new Map<string, string[]>();
-const consoleErrors: Problem[] = [];
 const scratch = mkdtempSync(path.join(tmpdir(), 'dropslot-e2e-'));
 
 async function api<T = any>(method: string, route: string, body?: unknown): Promise<T> {
@@ -86,88 +78,6 @@ async function api<T = any>(method: string, route: string, body?: unknown): Prom
   const json = (await response.json()) as T;
   if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
   return json;
-}
-
-/** Polls `check` until it returns true; fails with `describe()` (the state seen last) after `timeout` ms. */
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  describe: () => Promise<unknown>,
-  timeout = 15_000,
-) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for ${what}; last seen: ${String(await describe())}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function waitForAttribute(locator: Locator, name: string, value: string, timeout?: number) {
-  return waitFor(
-    `${name}="${value}"`,
-    async () => (await locator.getAttribute(name)) === value,
-    () => locator.getAttribute(name),
-    timeout,
-  );
-}
-
-/** A browser context whose pages report CSP violations and console errors to the test. */
-async function watchedContext(browser: Browser, label: string, options = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, ...options });
-  await context.exposeBinding('__reportCspViolation', ({ page }, text: string) => {
-    violations.push({ page: `${label} ${page.url()}`, text });
-  });
-  await context.addInitScript(() => {
-    document.addEventListener(
-      'securitypolicyviolation',
-      (e) => {
-        const report = (globalThis as unknown as { __reportCspViolation(text: string): void })
-          .__reportCspViolation;
-        report(
-          `${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`,
-        );
-      },
-      true,
-    );
-  });
-  context.on('page', (page) => watchPage(page, label));
-  const urls: string[] = [];
-  requested.set(label, urls);
-  context.on('request', (request) => urls.push(request.url()));
-  return context;
-}
-
-function watchPage(page: Page, label: string): void {
-  page.on('console', (message) => {
-    if (message.type() === 'error') {
-      consoleErrors.push({
-        page: `${label} ${page.url()}`,
-        text: message.text(),
-        url: message.location().url,
-      });
-    }
-  });
-  page.on('pageerror', (error) =>
-    consoleErrors.push({ page: `${label} ${page.url()}`, text: error.message }),
-  );
-}
-
-/**
- * Runs axe-core on the elements matching `selector` (their shadow DOM included) and fails on any violation. axe is
- * evaluated through the DevTools protocol, not added as a script, so the page's CSP is not involved.
- */
-async function expectAccessible(page: Page, selector: string, state: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async (sel) => {
-    const axe = (globalThis as unknown as { axe: typeof import('axe-core') }).axe;
-    const results = await axe.run({ include: [[sel]] }, { resultTypes: ['violations'] });
-    return results.violations.map(
-      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`,
-    );
-  }, selector);
-  assert.deepEqual(violations, [], `axe: ${selector} (${state})`);
 }
 
 /** Screenshots `element` and returns its RGBA pixels, drawn by a blank page's canvas (no CSP there). */

@@ -1,0 +1,1008 @@
+import { html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ConflictError, DropSlotError, NotFoundError, ValidationError } from '../../src/errors.js';
+import type { Product } from '../../src/schemas/products.js';
+import type {
+  AvailabilityMonth,
+  LoyaltyAccount,
+  PricingUnit,
+  RentalOrder,
+  RentalQuote,
+  RentalQuoteRequest,
+} from '../../src/schemas/rentals.js';
+import type { Store } from '../../src/schemas/store.js';
+import { DropSlotElement } from '../internal/base.js';
+import { isRtl } from '../internal/i18n.js';
+import { signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
+import type { MessageKey } from '../internal/i18n.js';
+import { baseStyles } from '../internal/tokens.styles.js';
+import type { QrGeometry } from '../reservation-ticket/qr.js';
+import {
+  addDays,
+  addMonths,
+  dateIn,
+  daysBetween,
+  firstDayOfWeek,
+  monthOf,
+  monthWeeks,
+  shiftMonth,
+  weekday,
+  zonedInstant,
+} from './calendar.js';
+import { rentalMessage, type RentalMessageKey } from './messages.js';
+import { RentalBookEvent, RentalConfirmEvent, RentalQuoteEvent } from './rental-checkout.events.js';
+import { checkoutStyles } from './rental-checkout.styles.js';
+
+/**
+ * The designed states of `<rental-checkout>`, reflected as its `state` attribute: `loading` (skeleton), `error` (with
+ * Retry), `not-rentable`, `choose` (no complete period yet), `quote` (a price for the period), `unavailable` (not
+ * enough free units), `sign-in` (the built-in sign-in step), `payment` (the order holds its units: pay at pickup and
+ * confirm, or the payment step), `awaiting-payment` (held until the invoice is paid online), `confirmed` (pickup QR).
+ */
+export type RentalCheckoutState =
+  | 'loading'
+  | 'error'
+  | 'not-rentable'
+  | 'choose'
+  | 'quote'
+  | 'unavailable'
+  | 'sign-in'
+  | 'payment'
+  | 'awaiting-payment'
+  | 'confirmed';
+
+/** Hours a pickup or return can be booked at, on the store's wall clock. */
+const HOURS = Array.from({ length: 15 }, (_, i) => i + 7);
+const DEFAULT_HOUR = 10;
+const MAX_DAYS = 90;
+const QUOTE_DEBOUNCE_MS = 150;
+
+type Phase =
+  'loading' | 'error' | 'not-rentable' | 'choose' | 'sign-in' | 'payment' | 'awaiting-payment' | 'confirmed';
+
+/**
+ * Rent a product: its images and price, a date-range calendar with free units per day (an APG date-picker grid: arrow
+ * keys move by day and week, Home/End to the week's edges, Page Up/Down by month, Shift+Page Up/Down by year, Enter or
+ * Space chooses the pickup day, then the return day), pickup and return times, quantity, a promo code, loyalty points,
+ * and a live itemised quote. Booking holds the units and issues the invoice; then the payment step (pay at pickup and
+ * confirm, when the store takes payment at the counter), and the confirmation with the pickup QR code staff scan.
+ * Dates and times are in the store's time zone.
+ *
+ * Without a customer token (attribute, page configuration, or an earlier sign-in in this tab) booking first shows a
+ * minimal sign-in / sign-up step.
+ *
+ * @summary Choose dates for a rental product, see the live price, book it and get the pickup code.
+ *
+ * @attribute state - Reflected, read-only: the designed state (`loading`, `error`, `not-rentable`, `choose`, `quote`,
+ * `unavailable`, `sign-in`, `payment`, `awaiting-payment`, `confirmed`).
+ *
+ * @fires ds-rental-quote - A new quote for the chosen period (`detail.quote`).
+ * @fires ds-rental-book - The order was created and its units are held (`detail.order`, `pending_payment`).
+ * @fires ds-rental-confirm - The order is confirmed (`detail.order`, with the pickup `qrToken`).
+ *
+ * @csspart base - The element's content box.
+ * @csspart product - The product header: image, name, price.
+ * @csspart image - The product image.
+ * @csspart calendar - The month grid with its navigation.
+ * @csspart day - A day cell of the grid (`aria-selected` for the chosen period, `aria-disabled` when not bookable).
+ * @csspart field - A label and input (times, quantity, promo code, sign-in).
+ * @csspart input - An input or select.
+ * @csspart quote - The price breakdown.
+ * @csspart total - The total row of the breakdown.
+ * @csspart notice - A message about the current state.
+ * @csspart actions - The row of buttons.
+ * @csspart button - Any button. `button-primary` marks the main action.
+ * @csspart qr - The pickup QR code (`<svg role="img">`).
+ * @csspart sign-in - The built-in sign-in / sign-up form.
+ *
+ * @cssprop --ds-color-accent - Accent (chosen days, primary button). Default `#1f5eff`.
+ * @cssprop --ds-color-surface - Background. Default `#ffffff`.
+ * @cssprop --ds-color-text - Text. Default `#16181d`.
+ * @cssprop --ds-color-muted - Secondary text. Default `#5b6170`.
+ * @cssprop --ds-color-border - Borders. Default `#c9ced8`.
+ * @cssprop --ds-radius - Corner radius. Default `10px`.
+ */
+export class RentalCheckout extends DropSlotElement {
+  static override styles = [baseStyles, checkoutStyles];
+
+  /** The id of the rentable product. */
+  @property() product?: string;
+
+  /** Read-only: the designed state (see {@link RentalCheckoutState}). */
+  @property({ reflect: true }) state: RentalCheckoutState = 'loading';
+
+  @state() private _phase: Phase = 'loading';
+  @state() private _store?: Store;
+  @state() private _product?: Product;
+  @state() private _months = new Map<string, AvailabilityMonth>();
+  @state() private _viewMonth = '';
+  @state() private _focusDate = '';
+  @state() private _today = '';
+  @state() private _start?: string;
+  @state() private _end?: string;
+  @state() private _startHour = DEFAULT_HOUR;
+  @state() private _endHour = DEFAULT_HOUR;
+  @state() private _quantity = 1;
+  @state() private _promo?: string;
+  @state() private _promoError?: RentalMessageKey;
+  @state() private _loyalty?: LoyaltyAccount;
+  @state() private _usePoints = false;
+  @state() private _quote?: RentalQuote;
+  @state() private _quoting = false;
+  @state() private _notice?: RentalMessageKey;
+  @state() private _busy = false;
+  @state() private _order?: RentalOrder;
+  @state() private _signInError?: MessageKey;
+  @state() private _announcement = '';
+  @state() private _qr?: { token: string; geometry: QrGeometry };
+
+  #loadedFor?: string;
+  #quoteTimer?: ReturnType<typeof setTimeout>;
+  #quoteSeq = 0;
+  #focusSelector?: string;
+  #afterSignIn?: () => void;
+
+  // ---- Messages and formats -------------------------------------------------------------------------------------
+
+  #t(key: RentalMessageKey, vars?: Record<string, string | number>): string {
+    return rentalMessage(this.resolvedLocale, key, vars);
+  }
+
+  get #zone(): string {
+    return this._store?.timeZone ?? 'UTC';
+  }
+
+  #money(amount: number, currency: string): string {
+    return new Intl.NumberFormat(this.resolvedLocale, { style: 'currency', currency }).format(
+      amount / 10 ** this.#digits(currency),
+    );
+  }
+
+  #digits(currency: string): number {
+    return (
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2
+    );
+  }
+
+  #dateLabel(date: string, options: Intl.DateTimeFormatOptions): string {
+    // A calendar date, not an instant: format it at noon UTC in UTC so no zone can move it to another day.
+    return new Intl.DateTimeFormat(this.resolvedLocale, { ...options, timeZone: 'UTC' }).format(
+      new Date(`${date}T12:00:00Z`),
+    );
+  }
+
+  #instantLabel(iso: string): string {
+    return new Intl.DateTimeFormat(this.resolvedLocale, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: this.#zone,
+    }).format(new Date(iso));
+  }
+
+  #hourLabel(hour: number): string {
+    return new Intl.DateTimeFormat(this.resolvedLocale, {
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone: 'UTC',
+    }).format(new Date(Date.UTC(2000, 0, 1, hour)));
+  }
+
+  #unitCount(units: number, unit: PricingUnit): string {
+    return new Intl.NumberFormat(this.resolvedLocale, { style: 'unit', unit, unitDisplay: 'long' }).format(
+      units,
+    );
+  }
+
+  // ---- Lifecycle ------------------------------------------------------------------------------------------------
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#quoteTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const key = `${this.product ?? ''}|${this.resolvedApi ?? ''}|${this.resolvedKey ?? ''}`;
+    if (this.product && this.client && key !== this.#loadedFor) {
+      this.#loadedFor = key;
+      void this.#load();
+    }
+    this.state = this.#computeState();
+    if (changed.has('product') && changed.get('product') !== undefined) this.#reset();
+  }
+
+  protected override updated(): void {
+    if (this.#focusSelector) {
+      const target = this.renderRoot.querySelector<HTMLElement>(this.#focusSelector);
+      if (target) {
+        this.#focusSelector = undefined;
+        target.focus();
+      }
+    }
+  }
+
+  #computeState(): RentalCheckoutState {
+    if (this._phase !== 'choose') return this._phase;
+    if (!this._start || !this._end) return 'choose';
+    if (this._quote && !this._quote.available) return 'unavailable';
+    return 'quote';
+  }
+
+  #reset(): void {
+    this._start = this._end = undefined;
+    this._quote = undefined;
+    this._order = undefined;
+    this._notice = undefined;
+    this._quantity = 1;
+    this._promo = undefined;
+    this._promoError = undefined;
+  }
+
+  // ---- Loading --------------------------------------------------------------------------------------------------
+
+  async #load(): Promise<void> {
+    const client = this.client;
+    const id = this.product;
+    if (!client || !id) return;
+    this._phase = 'loading';
+    try {
+      await client.clock.sync().catch(() => undefined);
+      const [store, product] = await Promise.all([client.store.retrieve(), client.products.retrieve(id)]);
+      this._store = store;
+      this._product = product;
+      if (!product.rental) {
+        this._phase = 'not-rentable';
+        return;
+      }
+      this._today = dateIn(client.clock.now(), store.timeZone);
+      this._viewMonth = monthOf(this._today);
+      this._focusDate = this._today;
+      this._months = new Map();
+      await this.#loadMonth(this._viewMonth);
+      void this.#loadLoyalty();
+      this._phase = 'choose';
+    } catch (e) {
+      this._phase = NotFoundError.is(e) ? 'not-rentable' : 'error';
+    }
+  }
+
+  async #loadMonth(month: string): Promise<void> {
+    const client = this.client;
+    if (!client || !this.product || this._months.has(month)) return;
+    const found = await client.rentals.availability(this.product, { month });
+    this._months = new Map(this._months).set(month, found);
+  }
+
+  async #loadLoyalty(): Promise<void> {
+    const client = this.client;
+    if (!client?.customerToken) return;
+    try {
+      this._loyalty = await client.rentals.loyalty.retrieve();
+    } catch {
+      this._loyalty = undefined;
+    }
+  }
+
+  #retry = (): void => {
+    this.#loadedFor = undefined;
+    this.requestUpdate();
+  };
+
+  // ---- Calendar -------------------------------------------------------------------------------------------------
+
+  #freeOn(date: string): number | undefined {
+    return this._months.get(monthOf(date))?.days.find((d) => d.date === date)?.freeUnits;
+  }
+
+  /** Why a day cannot be chosen now, or undefined when it can. */
+  #blocked(date: string): boolean {
+    if (date < this._today) return true;
+    const free = this.#freeOn(date);
+    if (free !== undefined && free < this._quantity) return true;
+    if (this._start && !this._end && date >= this._start) {
+      // Choosing the return day: not past the first booked-out day after pickup, and within 90 days.
+      if (daysBetween(this._start, date) > MAX_DAYS) return true;
+      for (let d = addDays(this._start, 1); d < date; d = addDays(d, 1)) {
+        const f = this.#freeOn(d);
+        if (f !== undefined && f < this._quantity) return true;
+      }
+      if (date === this._start && this._product?.rental?.pricingUnit !== 'hour') return true;
+    }
+    return false;
+  }
+
+  #choose(date: string): void {
+    if (this.#blocked(date)) return;
+    this._notice = undefined;
+    if (!this._start || this._end || date < this._start) {
+      this._start = date;
+      this._end = undefined;
+      this._quote = undefined;
+      this._announcement = this.#t('rcPickEnd');
+    } else {
+      this._end = date;
+      if (date === this._start && this._endHour <= this._startHour) {
+        this._endHour = Math.min(this._startHour + 2, HOURS[HOURS.length - 1]!);
+      }
+      this.#requestQuote();
+    }
+  }
+
+  #moveFocus(date: string): void {
+    this._focusDate = date;
+    const month = monthOf(date);
+    if (month !== this._viewMonth) {
+      this._viewMonth = month;
+      void this.#loadMonth(month).catch(() => undefined);
+    }
+    this.#focusSelector = `[data-date="${date}"]`;
+  }
+
+  #onGridKey = (event: KeyboardEvent): void => {
+    const from = this._focusDate;
+    if (!from) return;
+    const rtl = isRtl(this.resolvedLocale);
+    const first = firstDayOfWeek(this.resolvedLocale);
+    let to: string | undefined;
+    switch (event.key) {
+      case 'ArrowRight':
+        to = addDays(from, rtl ? -1 : 1);
+        break;
+      case 'ArrowLeft':
+        to = addDays(from, rtl ? 1 : -1);
+        break;
+      case 'ArrowDown':
+        to = addDays(from, 7);
+        break;
+      case 'ArrowUp':
+        to = addDays(from, -7);
+        break;
+      case 'Home':
+        to = addDays(from, -((weekday(from) - first + 7) % 7));
+        break;
+      case 'End':
+        to = addDays(from, 6 - ((weekday(from) - first + 7) % 7));
+        break;
+      case 'PageUp':
+        to = shiftMonth(from, event.shiftKey ? -12 : -1);
+        break;
+      case 'PageDown':
+        to = shiftMonth(from, event.shiftKey ? 12 : 1);
+        break;
+      case 'Enter':
+      case ' ':
+        event.preventDefault();
+        this.#choose(from);
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    this.#moveFocus(to);
+  };
+
+  #showMonth(n: number): void {
+    const month = addMonths(this._viewMonth, n);
+    this._viewMonth = month;
+    this._focusDate = `${month}-01` < this._today ? this._today : `${month}-01`;
+    void this.#loadMonth(month).catch(() => undefined);
+  }
+
+  // ---- Quote ----------------------------------------------------------------------------------------------------
+
+  #request(): RentalQuoteRequest | undefined {
+    if (!this.product || !this._start || !this._end) return undefined;
+    const start = zonedInstant(this._start, this._startHour, this.#zone);
+    const end = zonedInstant(this._end, this._endHour, this.#zone);
+    return {
+      items: [{ productId: this.product, quantity: this._quantity }],
+      start: start.toISOString(),
+      end: end.toISOString(),
+      ...(this._promo && { promoCode: this._promo }),
+      ...(this._usePoints && this._loyalty?.pointsBalance && { redeemPoints: this._loyalty.pointsBalance }),
+    };
+  }
+
+  #requestQuote(): void {
+    clearTimeout(this.#quoteTimer);
+    if (!this.#request()) return;
+    this._quoting = true;
+    this.#quoteTimer = setTimeout(() => void this.#fetchQuote(), QUOTE_DEBOUNCE_MS);
+  }
+
+  async #fetchQuote(): Promise<void> {
+    const client = this.client;
+    const body = this.#request();
+    if (!client || !body) return;
+    const seq = ++this.#quoteSeq;
+    try {
+      const quote = await client.rentals.quotes.create(body);
+      if (seq !== this.#quoteSeq) return;
+      this._quote = quote;
+      this._notice = quote.available ? undefined : 'rcUnavailable';
+      this._announcement = quote.available
+        ? this.#t('rcTotalIs', { total: this.#money(quote.total, quote.currency) })
+        : this.#t('rcUnavailable');
+      this.dispatchEvent(new RentalQuoteEvent(quote));
+    } catch (e) {
+      if (seq !== this.#quoteSeq) return;
+      const code = e instanceof DropSlotError ? e.code : undefined;
+      const promoError: Partial<Record<string, RentalMessageKey>> = {
+        promo_invalid: 'rcPromoInvalid',
+        promo_expired: 'rcPromoExpired',
+        promo_exhausted: 'rcPromoExhausted',
+      };
+      if (code && promoError[code] && this._promo) {
+        // The code is refused: say so at the field and price without it.
+        this._promoError = promoError[code];
+        this._promo = undefined;
+        this.#focusSelector = 'input[name="promo"]';
+        void this.#fetchQuote();
+        return;
+      }
+      this._quote = undefined;
+      this._notice = code === 'invalid_period' ? 'rcBadPeriod' : undefined;
+      if (!this._notice) this._phase = 'error';
+    } finally {
+      if (seq === this.#quoteSeq) this._quoting = false;
+    }
+  }
+
+  #onHour = (event: Event): void => {
+    const select = event.target as HTMLSelectElement;
+    if (select.name === 'start-hour') this._startHour = Number(select.value);
+    else this._endHour = Number(select.value);
+    this.#requestQuote();
+  };
+
+  #onQuantity = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    const max = this._product?.rental?.unitsInService ?? 1;
+    const value = Math.max(1, Math.min(max, Math.floor(Number(input.value)) || 1));
+    this._quantity = value;
+    this.#requestQuote();
+  };
+
+  #applyPromo = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const input = (event.currentTarget as HTMLFormElement).elements.namedItem('promo') as HTMLInputElement;
+    const code = input.value.trim();
+    this._promoError = undefined;
+    this._promo = code || undefined;
+    this.#requestQuote();
+  };
+
+  #removePromo = (): void => {
+    this._promo = undefined;
+    this._promoError = undefined;
+    this.#focusSelector = 'input[name="promo"]';
+    this.#requestQuote();
+  };
+
+  #onPoints = (event: Event): void => {
+    this._usePoints = (event.target as HTMLInputElement).checked;
+    this.#requestQuote();
+  };
+
+  // ---- Booking --------------------------------------------------------------------------------------------------
+
+  #book = async (): Promise<void> => {
+    const client = this.client;
+    const body = this.#request();
+    if (!client || !body || !this._quote?.available || this._busy) return;
+    if (!client.customerToken) {
+      this.#askSignIn(() => void this.#book());
+      return;
+    }
+    this._busy = true;
+    this._notice = undefined;
+    try {
+      const order = await client.rentals.create({ ...body, expectedTotal: this._quote.total });
+      this._order = order;
+      this.dispatchEvent(new RentalBookEvent(order));
+      this._phase = this._store?.rentalPayment === 'at_pickup' ? 'payment' : 'awaiting-payment';
+      if (this._phase === 'awaiting-payment') {
+        const paid = await this.handOverToPayment(order);
+        if (paid) this.#confirmed(paid);
+      }
+      this.#focusSelector = '[data-primary], [part~="notice"]';
+    } catch (e) {
+      if (ConflictError.is(e) && (e.code === 'unit_unavailable' || e.code === 'quote_changed')) {
+        this._notice = e.code === 'unit_unavailable' ? 'rcTaken' : 'rcPriceChanged';
+        if (e.code === 'unit_unavailable') {
+          this._start = this._end = undefined;
+          this._quote = undefined;
+          this._months = new Map();
+          await this.#loadMonth(this._viewMonth).catch(() => undefined);
+          this.#focusSelector = '[role="gridcell"][tabindex="0"]';
+        } else {
+          void this.#fetchQuote();
+        }
+      } else if (ValidationError.is(e) && e.code === 'invalid_period') {
+        this._notice = 'rcBadPeriod';
+      } else {
+        this._phase = 'error';
+      }
+    } finally {
+      this._busy = false;
+    }
+  };
+
+  /**
+   * The online payment step for stores that confirm rentals by payment (`Store.rentalPayment = online`): resolves to
+   * the confirmed order once paid, or `null` to leave the order held until its invoice is paid. Subclasses override it
+   * to embed a payment form. The default leaves the order held.
+   */
+  protected handOverToPayment(_order: RentalOrder): Promise<RentalOrder | null> {
+    return Promise.resolve(null);
+  }
+
+  #confirm = async (): Promise<void> => {
+    const client = this.client;
+    const order = this._order;
+    if (!client || !order || this._busy) return;
+    this._busy = true;
+    try {
+      this.#confirmed(await client.rentals.confirm(order.id));
+    } catch {
+      this._phase = 'error';
+    } finally {
+      this._busy = false;
+    }
+  };
+
+  #confirmed(order: RentalOrder): void {
+    this._order = order;
+    this._phase = 'confirmed';
+    this._announcement = this.#t('rcConfirmed');
+    this.dispatchEvent(new RentalConfirmEvent(order));
+    this.#focusSelector = '[part~="qr"], [data-primary]';
+    if (order.qrToken) void this.#loadQr(order.qrToken);
+  }
+
+  async #loadQr(token: string): Promise<void> {
+    const extras = await import('../reservation-ticket/ticket-extras.js');
+    this._qr = { token, geometry: extras.qrGeometry(token) };
+  }
+
+  #bookAgain = (): void => {
+    this.#reset();
+    this._qr = undefined;
+    this._phase = 'choose';
+    this._months = new Map();
+    void this.#loadMonth(this._viewMonth).catch(() => undefined);
+    void this.#loadLoyalty();
+    this.#focusSelector = '[role="gridcell"][tabindex="0"]';
+  };
+
+  // ---- Sign-in --------------------------------------------------------------------------------------------------
+
+  #askSignIn(then: () => void): void {
+    this.#afterSignIn = then;
+    this._signInError = undefined;
+    this._phase = 'sign-in';
+    this.#focusSelector = 'input[name="email"]';
+  }
+
+  #closeSignIn = (): void => {
+    this.#afterSignIn = undefined;
+    this._phase = 'choose';
+    this.#focusSelector = 'button[data-primary]';
+  };
+
+  #submitSignIn = async (event: SubmitEvent): Promise<void> => {
+    const client = this.client;
+    if (!client) {
+      event.preventDefault();
+      return;
+    }
+    this._busy = true;
+    this._signInError = undefined;
+    try {
+      const session = await submitSignIn(client, event);
+      this.rememberToken(session.token);
+      void this.client; // applies the new token
+      this._phase = 'choose';
+      await this.#loadLoyalty();
+      const then = this.#afterSignIn;
+      this.#afterSignIn = undefined;
+      this._busy = false;
+      then?.();
+    } catch (e) {
+      this._signInError = signInErrorKey(e);
+      this.#focusSelector = 'input[name="email"]';
+    } finally {
+      this._busy = false;
+    }
+  };
+
+  // ---- Rendering ------------------------------------------------------------------------------------------------
+
+  protected override render(): TemplateResult {
+    return html`<div
+      part="base"
+      dir=${isRtl(this.resolvedLocale) ? 'rtl' : 'ltr'}
+      aria-busy=${this._phase === 'loading'}
+    >
+      ${this.#renderBody()}
+      <p class="visually-hidden" role="status" aria-live="polite">${this._announcement}</p>
+    </div>`;
+  }
+
+  #renderBody(): TemplateResult {
+    switch (this._phase) {
+      case 'loading':
+        return html`<div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
+          <p class="visually-hidden">${this.msg('loading')}</p>`;
+      case 'error':
+        return html`<p part="notice" class="danger" role="alert">${this.msg('error')}</p>
+          <div part="actions">
+            <button part="button button-primary" class="primary" data-primary @click=${this.#retry}>
+              ${this.msg('retry')}
+            </button>
+          </div>`;
+      case 'not-rentable':
+        return html`<p part="notice">${this.#t('rcNotRentable')}</p>`;
+      case 'sign-in':
+        return signInForm({
+          msg: (key) => this.msg(key),
+          hint: this.#t('rcSignInHint'),
+          busy: this._busy,
+          error: this._signInError,
+          onSubmit: this.#submitSignIn,
+          onBack: this.#closeSignIn,
+        });
+      case 'payment':
+      case 'awaiting-payment':
+        return html`${this.#renderProduct()}${this.#renderPayment()}`;
+      case 'confirmed':
+        return html`${this.#renderProduct()}${this.#renderConfirmed()}`;
+      default:
+        return html`${this.#renderProduct()}${this.#renderChoose()}`;
+    }
+  }
+
+  #renderProduct(): TemplateResult | typeof nothing {
+    const p = this._product;
+    const terms = p?.rental;
+    if (!p || !terms) return nothing;
+    const image = terms.assets.find((a) => a.type === 'image')?.url ?? p.images[0];
+    const src = image && this.resolvedApi ? new URL(image, this.resolvedApi).href : image;
+    const per: Record<PricingUnit, RentalMessageKey> = {
+      hour: 'rcPerHour',
+      day: 'rcPerDay',
+      week: 'rcPerWeek',
+    };
+    return html`<div part="product" class="product">
+      ${src ? html`<img part="image" src=${src} alt="" width="96" height="96" />` : nothing}
+      <div>
+        <h2 class="title" id="product-name">${p.name}</h2>
+        <p class="muted">
+          ${this.#t(per[terms.pricingUnit], { price: this.#money(terms.basePrice.amount, terms.basePrice.currency) })}
+        </p>
+      </div>
+    </div>`;
+  }
+
+  #renderChoose(): TemplateResult {
+    const terms = this._product!.rental!;
+    const complete = Boolean(this._start && this._end);
+    const canBook = complete && this._quote?.available && !this._quoting && !this._busy;
+    return html`<section aria-labelledby="product-name" class="choose">
+      ${this.#renderCalendar()}
+      <p class="muted small">${this.#t('rcZone', { zone: this.#zone })}</p>
+      <div class="fields">
+        <div part="field">
+          <label for="start-hour">${this.#t('rcPickupTime')}</label>
+          <select part="input" id="start-hour" name="start-hour" @change=${this.#onHour}>
+            ${HOURS.map((h) => html`<option value=${h} ?selected=${h === this._startHour}>${this.#hourLabel(h)}</option>`)}
+          </select>
+        </div>
+        <div part="field">
+          <label for="end-hour">${this.#t('rcReturnTime')}</label>
+          <select part="input" id="end-hour" name="end-hour" @change=${this.#onHour}>
+            ${HOURS.map((h) => html`<option value=${h} ?selected=${h === this._endHour}>${this.#hourLabel(h)}</option>`)}
+          </select>
+        </div>
+        <div part="field">
+          <label for="quantity">${this.#t('rcQuantity')}</label>
+          <input
+            part="input"
+            id="quantity"
+            name="quantity"
+            type="number"
+            inputmode="numeric"
+            min="1"
+            max=${Math.max(1, terms.unitsInService)}
+            .value=${String(this._quantity)}
+            @change=${this.#onQuantity}
+          />
+        </div>
+      </div>
+      ${this.#renderPromo()} ${this.#renderPoints()}
+      ${this._notice ? html`<p part="notice" class="danger" role="alert">${this.#t(this._notice)}</p>` : nothing}
+      ${complete ? this.#renderQuote() : html`<p part="notice">${this.#t(this._start ? 'rcPickEnd' : 'rcPickStart')}</p>`}
+      <div part="actions">
+        <button
+          part="button button-primary"
+          class="primary"
+          data-primary
+          ?disabled=${!canBook}
+          aria-busy=${this._busy ? 'true' : 'false'}
+          @click=${this.#book}
+        >
+          ${this.#t('rcBook')}
+        </button>
+      </div>
+    </section>`;
+  }
+
+  #renderCalendar(): TemplateResult {
+    const locale = this.resolvedLocale;
+    const first = firstDayOfWeek(locale);
+    const weeks = monthWeeks(this._viewMonth, first);
+    const monthLabel = this.#dateLabel(`${this._viewMonth}-01`, { month: 'long', year: 'numeric' });
+    // Seven consecutive dates that start on the locale's first weekday, for the column headers.
+    const sample = weeks.find((w) => w.every(Boolean)) ?? weeks[1]!;
+    const focus = monthOf(this._focusDate) === this._viewMonth ? this._focusDate : `${this._viewMonth}-01`;
+    const canGoBack = this._viewMonth > monthOf(this._today);
+    return html`<div part="calendar" class="calendar">
+      <div class="calendar-head">
+        <button
+          part="button"
+          class="nav"
+          aria-label=${this.#t('rcPrevMonth')}
+          ?disabled=${!canGoBack}
+          @click=${() => this.#showMonth(-1)}
+        >
+          <span aria-hidden="true">${isRtl(locale) ? '›' : '‹'}</span>
+        </button>
+        <h3 id="calendar-month" aria-live="polite">${monthLabel}</h3>
+        <button
+          part="button"
+          class="nav"
+          aria-label=${this.#t('rcNextMonth')}
+          @click=${() => this.#showMonth(1)}
+        >
+          <span aria-hidden="true">${isRtl(locale) ? '‹' : '›'}</span>
+        </button>
+      </div>
+      <table role="grid" aria-labelledby="calendar-month" @keydown=${this.#onGridKey}>
+        <thead>
+          <tr>
+            ${sample.map(
+              (d) =>
+                html`<th scope="col" abbr=${this.#dateLabel(d!, { weekday: 'long' })}>
+                  ${this.#dateLabel(d!, { weekday: 'narrow' })}
+                </th>`,
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          ${weeks.map(
+            (week) =>
+              html`<tr>
+                ${week.map((date) => (date ? this.#renderDay(date, focus) : html`<td role="presentation"></td>`))}
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  #renderDay(date: string, focus: string): TemplateResult {
+    const free = this.#freeOn(date);
+    const blocked = this.#blocked(date);
+    const isStart = date === this._start;
+    const isEnd = date === this._end;
+    const inRange = Boolean(this._start && this._end && date > this._start && date < this._end);
+    const selected = isStart || isEnd || inRange;
+    const past = date < this._today;
+    const freeText =
+      past || free === undefined ? '' : free > 0 ? this.#t('rcFree', { n: free }) : this.#t('rcBookedOut');
+    const role = isStart ? this.#t('rcPickupDay') : isEnd ? this.#t('rcReturnDay') : '';
+    const label = [
+      this.#dateLabel(date, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+      role,
+      freeText,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return html`<td
+      role="gridcell"
+      part="day"
+      class=${[
+        isStart ? 'start' : '',
+        isEnd ? 'end' : '',
+        inRange ? 'in-range' : '',
+        blocked ? 'blocked' : '',
+      ]
+        .filter(Boolean)
+        .join(' ')}
+      data-date=${date}
+      tabindex=${date === focus ? 0 : -1}
+      aria-selected=${selected ? 'true' : 'false'}
+      aria-disabled=${blocked ? 'true' : 'false'}
+      @click=${() => {
+        this._focusDate = date;
+        this.#choose(date);
+      }}
+    >
+      <span class="day-number" aria-hidden="true">${Number(date.slice(8, 10))}</span>
+      <span class="visually-hidden">${label}</span>
+      <span class="day-free" aria-hidden="true">${past || free === undefined ? '' : free}</span>
+    </td>`;
+  }
+
+  #renderPromo(): TemplateResult {
+    return html`<form class="promo" @submit=${this.#applyPromo} novalidate>
+      <div part="field">
+        <label for="promo">${this.#t('rcPromo')}</label>
+        <input
+          part="input"
+          id="promo"
+          name="promo"
+          autocomplete="off"
+          maxlength="64"
+          .value=${this._promo ?? ''}
+          aria-invalid=${this._promoError ? 'true' : 'false'}
+          aria-describedby=${this._promoError ? 'promo-error' : nothing}
+        />
+      </div>
+      ${
+        this._promo
+          ? html`<button part="button" type="button" @click=${this.#removePromo}>
+              ${this.#t('rcRemove')}
+            </button>`
+          : html`<button part="button" type="submit">${this.#t('rcApply')}</button>`
+      }
+      ${
+        this._promoError
+          ? html`<p id="promo-error" part="notice" class="danger" role="alert">
+              ${this.#t(this._promoError)}
+            </p>`
+          : nothing
+      }
+    </form>`;
+  }
+
+  #renderPoints(): TemplateResult | typeof nothing {
+    const balance = this._loyalty?.pointsBalance ?? 0;
+    if (balance <= 0) return nothing;
+    return html`<label class="check">
+      <input type="checkbox" name="points" .checked=${this._usePoints} @change=${this.#onPoints} />
+      ${this.#t('rcUsePoints', { n: new Intl.NumberFormat(this.resolvedLocale).format(balance) })}
+    </label>`;
+  }
+
+  #renderQuote(): TemplateResult {
+    const q = this._quote;
+    if (!q) return html`<p part="notice" aria-busy="true">${this.#t('rcUpdating')}</p>`;
+    const money = (n: number) => this.#money(n, q.currency);
+    const rows: [string, string][] = q.lines.map((line) => [
+      `${line.name}${line.quantity > 1 ? ` × ${line.quantity}` : ''}: ${this.#t('rcLine', {
+        units: this.#unitCount(line.units, line.pricingUnit),
+        price: money(line.unitPrice),
+      })}`,
+      money(line.amount),
+    ]);
+    if (q.subscriptionDiscount) rows.push([this.#t('rcSubscription'), `−${money(q.subscriptionDiscount)}`]);
+    if (q.promotion && q.promoDiscount)
+      rows.push([this.#t('rcPromoLine', { code: q.promotion.code }), `−${money(q.promoDiscount)}`]);
+    if (q.pointsDiscount)
+      rows.push([this.#t('rcPointsLine', { n: q.pointsRedeemed }), `−${money(q.pointsDiscount)}`]);
+    return html`<table part="quote" class="quote" aria-busy=${this._quoting ? 'true' : 'false'}>
+      <caption class="visually-hidden">
+        ${this.#t('rcPrice')}
+      </caption>
+      <tbody>
+        <tr class="period">
+          <th scope="row" colspan="2">
+            ${this.#t('rcPeriod', { start: this.#instantLabel(q.start), end: this.#instantLabel(q.end) })}
+          </th>
+        </tr>
+        ${rows.map(
+          ([label, amount]) =>
+            html`<tr>
+              <th scope="row">${label}</th>
+              <td>${amount}</td>
+            </tr>`,
+        )}
+      </tbody>
+      <tfoot>
+        <tr part="total">
+          <th scope="row">${this.#t('rcTotal')}</th>
+          <td>${money(q.total)}</td>
+        </tr>
+      </tfoot>
+    </table>`;
+  }
+
+  #renderPayment(): TemplateResult {
+    const order = this._order!;
+    const total = this.#money(order.total, order.currency);
+    const pickup = order.schedules.find((s) => s.type === 'pickup');
+    return html`<section class="payment" aria-labelledby="payment-title">
+      <h3 id="payment-title" class="title">${this.#t('rcOrder', { id: order.id.slice(0, 8) })}</h3>
+      ${pickup ? html`<p>${this.#t('rcPickup')}: ${this.#instantLabel(pickup.scheduledFor)}</p>` : nothing}
+      ${
+        this._phase === 'payment'
+          ? html`<p part="notice" tabindex="-1">${this.#t('rcPayAtPickup', { total })}</p>
+              <div part="actions">
+                <button
+                  part="button button-primary"
+                  class="primary"
+                  data-primary
+                  ?disabled=${this._busy}
+                  aria-busy=${this._busy ? 'true' : 'false'}
+                  @click=${this.#confirm}
+                >
+                  ${this.#t('rcConfirmBooking')}
+                </button>
+              </div>`
+          : html`<p part="notice" tabindex="-1">${this.#t('rcAwaitingPayment', { total })}</p>`
+      }
+    </section>`;
+  }
+
+  #renderConfirmed(): TemplateResult {
+    const order = this._order!;
+    const pickup = order.schedules.find((s) => s.type === 'pickup');
+    const ret = order.schedules.find((s) => s.type === 'return');
+    const branch = this._store?.branches[0];
+    return html`<section class="confirmed" aria-labelledby="confirmed-title">
+      <p id="confirmed-title" part="notice" class="success">${this.#t('rcConfirmed')}</p>
+      ${order.qrToken ? this.#renderQr(order.qrToken) : nothing}
+      <dl>
+        ${
+          pickup
+            ? html`<dt>${this.#t('rcPickup')}</dt>
+                <dd>${this.#instantLabel(pickup.scheduledFor)}</dd>`
+            : nothing
+        }
+        ${
+          ret
+            ? html`<dt>${this.#t('rcReturn')}</dt>
+                <dd>${this.#instantLabel(ret.scheduledFor)}</dd>`
+            : nothing
+        }
+        ${
+          branch
+            ? html`<dt>${this.msg('ticketWhere')}</dt>
+                <dd>${branch.name}${branch.address ? `, ${branch.address}` : ''}</dd>`
+            : nothing
+        }
+        <dt>${this.#t('rcTotal')}</dt>
+        <dd>${this.#money(order.total, order.currency)}</dd>
+      </dl>
+      <div part="actions">
+        <button part="button" data-primary @click=${this.#bookAgain}>${this.#t('rcBookAgain')}</button>
+      </div>
+    </section>`;
+  }
+
+  #renderQr(token: string): TemplateResult {
+    const qr = this._qr?.token === token ? this._qr.geometry : undefined;
+    return html`<figure class="qr-frame">
+      ${
+        qr
+          ? html`<svg
+              part="qr"
+              class="qr"
+              role="img"
+              tabindex="-1"
+              aria-label=${this.#t('rcPickupQr')}
+              viewBox="0 0 ${qr.size} ${qr.size}"
+              shape-rendering="crispEdges"
+            >
+              ${svg`<rect class="qr-light" width=${qr.size} height=${qr.size}></rect><path class="qr-dark" d=${qr.path}></path>`}
+            </svg>`
+          : html`<div class="qr-placeholder" aria-hidden="true"></div>`
+      }
+      <figcaption>
+        <span class="muted">${this.#t('rcPickupCode')}</span>
+        <code class="code">${token}</code>
+      </figcaption>
+    </figure>`;
+  }
+}
