@@ -1398,6 +1398,8 @@ for (const kind of databaseKinds) {
           'POST /v1/rentals/{id}/cancel',
           'PATCH /v1/rentals/{id}/schedules/{scheduleId}',
           'POST /v1/handovers',
+          'GET /v1/customers/me/notifications',
+          'GET /v1/notifications',
         ];
         for (const pair of required) assert.ok(documented.has(pair), `${pair} is documented`);
 
