@@ -395,6 +395,114 @@ for (const kind of databaseKinds) {
       );
     });
 
+    it('cancels the reminder of a hold the sweeper expired, and of a rental picked up early', () => {
+      const box = outbox();
+      return withApp(
+        kind,
+        async (t) => {
+          const ada = await customer(t);
+          const { slotIds } = await t.drop();
+          const hold = await reserve(t, ada.token, slotIds[0]!);
+          await t.dropslot.notify();
+          // The server was busy: no notification pass ran again until after the hold lapsed.
+          t.clock.set(new Date(hold.expiresAt).getTime() + 1000);
+          assert.equal(await t.dropslot.sweep(), 1);
+          const pass = await t.dropslot.notify();
+          assert.equal(pass.sent, 0);
+          const [reminder] = byTemplate(await notifications(t), 'hold_expiring');
+          assert.equal(reminder!.status, 'cancelled');
+          assert.match(reminder!.lastError!, /expired|EXPIRED/);
+
+          // A rental picked up before its pickup reminder is due: the pickup reminder is cancelled, the return one stays.
+          const staff = await t.staff();
+          const { productId } = await createRentalProduct(
+            t.handle.db,
+            t.store.storeId,
+            {
+              sku: `P-${Math.random().toString(36).slice(2, 8)}`,
+              name: 'Tent',
+              basePriceCents: 1500,
+              pricingUnit: 'day',
+              units: 1,
+            },
+            t.clock.now(),
+          );
+          const start = t.clock.now().getTime() + DAY;
+          const created = await t.call('POST', '/v1/rentals', {
+            token: ada.token,
+            body: {
+              items: [{ productId, quantity: 1 }],
+              start: new Date(start).toISOString(),
+              end: new Date(start + 2 * DAY).toISOString(),
+            },
+          });
+          assert.equal(created.status, 201, JSON.stringify(created.body));
+          const confirmed = await t.call('POST', `/v1/rentals/${created.body.id}/confirm`, {
+            key: t.store.secretKey,
+          });
+          assert.equal(confirmed.status, 200);
+          await t.dropslot.notify();
+          const mine = await t.call('GET', `/v1/rentals/${created.body.id}`, { token: ada.token });
+          const pickedUp = await t.call('POST', '/v1/handovers', {
+            token: staff.token,
+            body: { qrToken: mine.body.qrToken },
+          });
+          assert.equal(pickedUp.status, 201, JSON.stringify(pickedUp.body));
+          t.clock.set(start);
+          await t.dropslot.notify();
+          const rental = (await notifications(t)).filter((r) => r.entityId === created.body.id);
+          assert.deepEqual(rental.map((r) => [r.template, r.status]).sort(), [
+            ['rental_pickup_reminder', 'cancelled'],
+            ['rental_return_reminder', 'pending'],
+          ]);
+          assert.deepEqual(await box.sent(), []);
+        },
+        { notifications: { channel: box.channel, leads: { rentalPickup: HOUR, rentalReturn: HOUR } } },
+      );
+    });
+
+    it('the background worker sends on its own; a send whose worker died is taken again when its lease ends', () => {
+      const box = outbox();
+      return withApp(
+        kind,
+        async (t) => {
+          const ada = await customer(t);
+          const { slotIds } = await t.drop({ slots: 2 });
+          const hold = await reserve(t, ada.token, slotIds[0]!);
+          await t.call('POST', `/v1/reservations/${hold.id}/confirm`, { token: ada.token });
+          const stop = t.dropslot.startWorkers(20);
+          try {
+            for (let i = 0; i < 200 && (await box.sent()).length === 0; i++) {
+              await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+          } finally {
+            stop();
+          }
+          const sent = await box.sent();
+          assert.equal(sent.length, 1);
+          assert.equal(sent[0]!.template, 'reservation_confirmed');
+
+          // A worker claimed a notification (its lease: next_attempt_at moved 5 minutes on) and died before sending.
+          const bob = await customer(t, 'Bob');
+          const second = await reserve(t, bob.token, slotIds[1]!);
+          await t.call('POST', `/v1/reservations/${second.id}/confirm`, { token: bob.token });
+          await t.dropslot.notifier.derive();
+          const lease = new Date(t.clock.now().getTime() + 5 * MIN);
+          await t.handle.db
+            .update(schema.notifications)
+            .set({ nextAttemptAt: lease })
+            .where(eq(schema.notifications.entityId, second.id));
+          assert.equal((await t.dropslot.notify()).sent, 0, 'nobody else takes it while leased');
+          t.clock.set(lease);
+          assert.equal((await t.dropslot.notify()).sent, 1);
+          const all = await box.sent();
+          assert.equal(all.length, 2);
+          assert.equal(all[1]!.to, bob.email);
+        },
+        { notifications: { channel: box.channel } },
+      );
+    });
+
     it('lists notifications: customers their own, secret key and owners all, with filters and cursor pages', () => {
       const box = outbox();
       return withApp(
