@@ -36,6 +36,7 @@ export type { SlotsResource } from './resources/slots.js';
 export type { StoreResource } from './resources/store.js';
 export type { TimeResource } from './resources/time.js';
 export type { WaitlistResource } from './resources/waitlist.js';
+export type { NotificationsResource } from './resources/notifications.js';
 
 // Errors
 export {
@@ -141,3 +142,10 @@ export type {
   RentalScheduleUpdate,
 } from './schemas/rentals.js';
 export type { DropPhaseEvent, SlotCapacityEvent, StreamEventName, StreamSnapshot } from './schemas/stream.js';
+export type {
+  Notification,
+  NotificationList,
+  NotificationListQuery,
+  NotificationStatus,
+  NotificationTemplateName,
+} from './schemas/notifications.js';

@@ -33,6 +33,9 @@ import { reservationRoutes } from './routes/reservations.js';
 import { waitlistRoutes } from './routes/waitlist.js';
 import { customerRoutes } from './routes/customers.js';
 import { rentalRoutes } from './routes/rentals.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { LogChannel, type Channel } from './notifications/channel.js';
+import { Notifier, type NotifierOptions, type PassResult } from './notifications/worker.js';
 
 z.config(en());
 
@@ -48,6 +51,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Extra routes mounted before the API (the demo store pages). */
   extend?: (app: Hono<AppEnv>) => void;
+  /** How notifications are sent (channel, reminder lead times, retries). @default the server log */
+  notifications?: NotifierOptions & { channel?: Channel };
 }
 
 export interface DropSlotApp {
@@ -58,6 +63,10 @@ export interface DropSlotApp {
   sweep(): Promise<number>;
   /** Starts the background sweeper; returns a stop function. */
   startWorkers(intervalMs?: number): () => void;
+  /** The notification worker: derives notifications from new events and sends the due ones. */
+  notifier: Notifier;
+  /** One notification pass now (what the background worker does every interval). */
+  notify(): Promise<PassResult>;
   close(): Promise<void>;
 }
 
@@ -166,6 +175,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   waitlistRoutes(router);
   customerRoutes(router);
   rentalRoutes(router);
+  notificationRoutes(router);
   const openapi = buildOpenApi(router.specs, options.publicUrl ?? '/');
 
   app.get('/openapi.json', (c) => c.json(openapi));
@@ -207,11 +217,21 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
 
   const sweep = async () =>
     (await expireDue(services.db, clock.now())) + (await markOverdue(services.db, clock.now()));
+  const notifier = new Notifier(
+    services.db,
+    clock,
+    options.notifications?.channel ?? new LogChannel(log),
+    log,
+    options.notifications,
+  );
+  const notify = () => notifier.pass();
   return {
     app,
     services,
     openapi,
     sweep,
+    notifier,
+    notify,
     startWorkers(intervalMs = 1000) {
       let running = false;
       const timer = setInterval(() => {
@@ -222,13 +242,23 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
           .finally(() => (running = false));
       }, intervalMs);
       const purge = setInterval(() => void purgeIdempotencyKeys(services).catch(() => {}), 3600_000);
+      let notifying = false;
+      const notifications = setInterval(() => {
+        if (notifying) return;
+        notifying = true;
+        notify()
+          .catch((error) => log.error('notification worker failed', { error: String(error) }))
+          .finally(() => (notifying = false));
+      }, intervalMs);
       return () => {
         clearInterval(timer);
         clearInterval(purge);
+        clearInterval(notifications);
       };
     },
     async close() {
       await live.stop();
+      await notifier.channel.close?.();
     },
   };
 }

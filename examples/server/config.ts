@@ -9,6 +9,22 @@ export interface Config {
   publicUrl: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   trustProxy: boolean;
+  /** Notifications: SMTP (`SMTP_URL`) or the log/file transport, the From address, reminder lead times (ms). */
+  notifications: {
+    smtpUrl: string | undefined;
+    from: string;
+    logFile: string;
+    leads: { holdExpiring: number; rentalPickup: number; rentalReturn: number };
+  };
+}
+
+/** A lead time in seconds from the environment, in milliseconds. */
+function leadSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback * 1000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be whole seconds ≥ 0, got ${raw}`);
+  return value * 1000;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,5 +51,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     logLevel: level,
     trustProxy: env.TRUST_PROXY === 'true',
+    notifications: {
+      smtpUrl: env.SMTP_URL || undefined,
+      from: env.NOTIFY_FROM || 'DropSlot <no-reply@localhost>',
+      logFile: env.NOTIFY_LOG_FILE || path.join(path.resolve(env.DATA_DIR ?? '.data'), 'notifications.jsonl'),
+      leads: {
+        holdExpiring: leadSeconds(env, 'NOTIFY_HOLD_LEAD_SECONDS', 120),
+        rentalPickup: leadSeconds(env, 'NOTIFY_PICKUP_LEAD_SECONDS', 86_400),
+        rentalReturn: leadSeconds(env, 'NOTIFY_RETURN_LEAD_SECONDS', 86_400),
+      },
+    },
   };
 }

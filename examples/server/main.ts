@@ -8,14 +8,20 @@ import { ensureDemo, openConfiguredDatabase } from './boot.js';
 import { defaultRateLimits } from './http/rate-limit.js';
 import { escapeHtml, mountDemoStore } from './demo-store.js';
 import { DEMO_SHOPPER, DEMO_STAFF } from './seed.js';
+import { channelFromConfig } from './notifications/channel.js';
 
 const config = loadConfig();
 const handle = await openConfiguredDatabase(config);
 const keys = await ensureDemo(config, handle, systemClock);
+const log = config.logLevel === 'silent' ? silentLogger : consoleLogger;
 const dropslot = await createApp({
   db: handle,
   clock: systemClock,
-  log: config.logLevel === 'silent' ? silentLogger : consoleLogger,
+  log,
+  notifications: {
+    channel: channelFromConfig(config.notifications, log),
+    leads: config.notifications.leads,
+  },
   publicUrl: config.publicUrl,
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
   extend(app) {
@@ -46,6 +52,7 @@ server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
     `  API            ${url}/v1`,
     `  API reference  ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
     `  Health         ${url}/healthz`,
+    `  Notifications  ${config.notifications.smtpUrl ? 'email via SMTP_URL' : config.notifications.logFile === '-' ? 'server log' : config.notifications.logFile}`,
     '',
     keys
       ? `  Demo store keys\n    publishable  ${keys.publishableKey}\n    secret       ${keys.secretKey}`

@@ -1400,6 +1400,8 @@ for (const kind of databaseKinds) {
           'POST /v1/handovers',
           'GET /v1/customers/me/loyalty',
           'GET /v1/subscription-plans',
+          'GET /v1/customers/me/notifications',
+          'GET /v1/notifications',
         ];
         for (const pair of required) assert.ok(documented.has(pair), `${pair} is documented`);
 

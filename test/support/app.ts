@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { createApp, type DropSlotApp } from '../../examples/server/app.js';
+import { createApp, type AppOptions, type DropSlotApp } from '../../examples/server/app.js';
 import { ManualClock } from '../../examples/server/clock.js';
 import { rows, schema, type DatabaseHandle } from '../../examples/server/db/index.js';
 import type { RateLimitConfig } from '../../examples/server/http/rate-limit.js';
@@ -58,12 +58,21 @@ let customerSeq = 0;
 
 export async function startTestApp(
   kind: DatabaseKind,
-  options: { rateLimits?: RateLimitConfig | false; database?: TestDatabase } = {},
+  options: {
+    rateLimits?: RateLimitConfig | false;
+    database?: TestDatabase;
+    notifications?: AppOptions['notifications'];
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(kind));
   const handle = await database.open();
   const clock = new ManualClock(START);
-  const dropslot = await createApp({ db: handle, clock, rateLimits: options.rateLimits ?? false });
+  const dropslot = await createApp({
+    db: handle,
+    clock,
+    rateLimits: options.rateLimits ?? false,
+    notifications: options.notifications,
+  });
   const store = await createStore(
     handle.db,
     { name: 'Test store', slug: `test-${Math.random().toString(36).slice(2)}` },
@@ -222,7 +231,7 @@ export async function startTestApp(
 export async function withApp(
   kind: DatabaseKind,
   body: (t: TestApp) => Promise<void>,
-  options: { rateLimits?: RateLimitConfig | false } = {},
+  options: { rateLimits?: RateLimitConfig | false; notifications?: AppOptions['notifications'] } = {},
 ): Promise<void> {
   const t = await startTestApp(kind, options);
   try {

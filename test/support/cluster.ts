@@ -12,6 +12,8 @@ export interface Cluster {
   agent: Agent;
   setClock(at: number): Promise<void>;
   sweep(): Promise<number[]>;
+  /** One notification pass on every process at once; what each did. */
+  notify(): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,9 @@ export async function startCluster(options: {
       return Promise.all(
         urls.map(async (url) => (await post(`${url}/__control/sweep`, {})).expired as number),
       );
+    },
+    async notify() {
+      return Promise.all(urls.map((url) => post(`${url}/__control/notify`, {})));
     },
     async stop() {
       await agent.close();

@@ -9,6 +9,7 @@ import { createApp } from '../../examples/server/app.js';
 import { ManualClock } from '../../examples/server/clock.js';
 import { openDatabase } from '../../examples/server/db/index.js';
 import { naiveReserve } from './naive.js';
+import { FileChannel } from '../../examples/server/notifications/channel.js';
 
 const clock = new ManualClock(Number(process.env.CLOCK_START ?? Date.now()));
 const handle = await openDatabase({
@@ -28,6 +29,13 @@ const dropslot = await createApp({
           authPerIp: { points: 1_000_000, duration: 10 },
           trustProxy: false,
         },
+  // NOTIFY_LOG_FILE: notifications go to this JSON lines file (the parent reads what every process sent).
+  ...(process.env.NOTIFY_LOG_FILE && {
+    notifications: {
+      channel: new FileChannel(process.env.NOTIFY_LOG_FILE),
+      batchSize: Number(process.env.NOTIFY_BATCH ?? 50),
+    },
+  }),
   extend(app) {
     app.post('/__control/clock', async (c) => {
       const { at } = (await c.req.json()) as { at: number };
@@ -36,6 +44,7 @@ const dropslot = await createApp({
     });
     app.get('/__control/subscribers', (c) => c.json({ count: dropslot.services.live.subscriberCount() }));
     app.post('/__control/sweep', async (c) => c.json({ expired: await dropslot.sweep() }));
+    app.post('/__control/notify', async (c) => c.json(await dropslot.notify()));
     // The benchmark's baseline: the naive read-then-insert a hand-rolled backend would do (it oversells).
     app.post('/__bench/naive-reserve', async (c) => {
       const { slotId, userId } = (await c.req.json()) as { slotId: string; userId: string };

@@ -464,15 +464,55 @@ export const notifications = pgTable(
     sentAt: ts('sent_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** Where it goes (an email address); null when the customer has none. */
+    recipient: text('recipient'),
+    /** The template language, from the store's locale (`en` or `de`). */
+    locale: text('locale').notNull().default('en'),
+    /** One notification per fact (`hold_expiring:<reservation id>`): processing an event twice adds nothing. */
+    dedupeKey: text('dedupe_key'),
+    /** The event it was derived from. */
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'set null' }),
+    /** The reservation, waitlist entry, rental order or payment it is about. */
+    entityId: uuid('entity_id'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** When a worker may take it next: its schedule, a retry's backoff, or the lease of the worker sending it. */
+    nextAttemptAt: ts('next_attempt_at'),
+    /** The transport's id of the sent message (SMTP Message-ID). */
+    providerId: text('provider_id'),
   },
   (t) => [
     check('notifications_channel_check', sql`${t.channel} in ('email', 'sms', 'push', 'log')`),
     check('notifications_status_check', sql`${t.status} in ('pending', 'sent', 'failed', 'cancelled')`),
+    check('notifications_attempts_check', sql`${t.attempts} >= 0`),
     index('notifications_user_status_idx').on(t.userId, t.status),
     index('notifications_due_idx')
       .on(t.scheduledFor)
       .where(sql`status = 'pending'`),
+    unique('notifications_dedupe_key').on(t.dedupeKey),
+    index('notifications_next_attempt_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'pending'`),
+    index('notifications_store_created_idx').on(t.storeId, t.createdAt),
+    index('notifications_entity_idx').on(t.entityId),
   ],
+);
+
+/**
+ * Events that notifications still have to be derived from. A trigger on `events` (migration 0009) adds a row in the
+ * transaction of every event of a notified type, so none is missed whichever way it was written; the notification
+ * worker turns rows into `notifications` and deletes them.
+ */
+export const notificationInbox = pgTable(
+  'notification_inbox',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('notification_inbox_event_key').on(t.eventId)],
 );
 
 export const webhookEndpoints = pgTable(

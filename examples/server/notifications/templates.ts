@@ -1,0 +1,216 @@
+/**
+ * Notification templates: subject, plain text and simple HTML per template name, in English and German. Times are
+ * formatted with `Intl` in the store's time zone, amounts in minor units with the currency's own decimals.
+ */
+
+/** Every template a notification can use. */
+export const NotificationTemplate = {
+  reservationConfirmed: 'reservation_confirmed',
+  holdExpiring: 'hold_expiring',
+  waitlistPromoted: 'waitlist_promoted',
+  rentalPickupReminder: 'rental_pickup_reminder',
+  rentalReturnReminder: 'rental_return_reminder',
+  paymentReceipt: 'payment_receipt',
+} as const;
+export type NotificationTemplate = (typeof NotificationTemplate)[keyof typeof NotificationTemplate];
+
+export const LOCALES = ['en', 'de'] as const;
+export type TemplateLocale = (typeof LOCALES)[number];
+
+/** The template language for a store locale (`de-AT` → `de`); anything without templates falls back to `en`. */
+export function templateLocale(storeLocale: string | null | undefined): TemplateLocale {
+  const language = (storeLocale ?? '').toLowerCase().split(/[-_]/)[0];
+  return (LOCALES as readonly string[]).includes(language ?? '') ? (language as TemplateLocale) : 'en';
+}
+
+/** The facts a template shows, stored in `notifications.payload` when the notification is made. */
+export interface TemplateFacts {
+  storeName: string;
+  customerName?: string | null;
+  dropName?: string;
+  productName?: string;
+  slotStartsAt?: string;
+  expiresAt?: string;
+  claimDeadline?: string;
+  reservationId?: string;
+  rentalOrderId?: string;
+  items?: string[];
+  pickupAt?: string;
+  returnAt?: string;
+  paymentId?: string;
+  amount?: number;
+  currency?: string;
+  [key: string]: unknown;
+}
+
+/** How a store formats: its locale (for `Intl`) and time zone. */
+export interface StoreFormat {
+  locale: string;
+  timeZone: string;
+}
+
+export interface Rendered {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function intlLocale(storeLocale: string, fallback: TemplateLocale): string {
+  try {
+    return Intl.getCanonicalLocales(storeLocale)[0] ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function formatters(store: StoreFormat, language: TemplateLocale) {
+  // The store's own regional format (`de-AT`) when it speaks the template's language; else the language alone.
+  const speaks = store.locale.toLowerCase().split(/[-_]/)[0] === language;
+  const locale = speaks ? intlLocale(store.locale, language) : language;
+  let timeZone = store.timeZone;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    timeZone = 'UTC';
+  }
+  const when = new Intl.DateTimeFormat(locale, {
+    dateStyle: 'full',
+    timeStyle: 'short',
+    timeZone,
+  });
+  return {
+    time: (iso: string | undefined) => (iso ? when.format(new Date(iso)) : ''),
+    money: (amount: number | undefined, currency: string | undefined) => {
+      if (amount === undefined || !currency) return '';
+      const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+      return format.format(amount / 10 ** digits);
+    },
+  };
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** A template's words: a subject and paragraphs, each a plain string. */
+type Words = (facts: TemplateFacts, f: ReturnType<typeof formatters>) => { subject: string; lines: string[] };
+
+const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
+  en: {
+    reservation_confirmed: (d, f) => ({
+      subject: `Your place for ${d.dropName} is confirmed`,
+      lines: [
+        `Your reservation for ${d.dropName} is confirmed.`,
+        `Slot: ${f.time(d.slotStartsAt)}.`,
+        `Show the QR code of your reservation at the entrance.`,
+      ],
+    }),
+    hold_expiring: (d, f) => ({
+      subject: `Your hold for ${d.dropName} expires soon`,
+      lines: [
+        `You are holding a place for ${d.dropName} (slot ${f.time(d.slotStartsAt)}).`,
+        `Confirm it before ${f.time(d.expiresAt)}, or it goes to the next person.`,
+      ],
+    }),
+    waitlist_promoted: (d, f) => ({
+      subject: `A place for ${d.dropName} is yours to claim`,
+      lines: [
+        `Good news: a place for ${d.dropName} (slot ${f.time(d.slotStartsAt)}) opened up and it is held for you.`,
+        `Claim it before ${f.time(d.claimDeadline)}, or it passes to the next person in line.`,
+      ],
+    }),
+    rental_pickup_reminder: (d, f) => ({
+      subject: `Pickup reminder: ${f.time(d.pickupAt)}`,
+      lines: [
+        `Your rental (${(d.items ?? []).join(', ')}) is ready for pickup on ${f.time(d.pickupAt)}.`,
+        `Bring the pickup QR code of your order.`,
+      ],
+    }),
+    rental_return_reminder: (d, f) => ({
+      subject: `Return reminder: ${f.time(d.returnAt)}`,
+      lines: [
+        `Please return your rental (${(d.items ?? []).join(', ')}) by ${f.time(d.returnAt)}.`,
+        `Bring the return QR code of your order.`,
+      ],
+    }),
+    payment_receipt: (d, f) => ({
+      subject: `Receipt: ${f.money(d.amount, d.currency)} paid`,
+      lines: [
+        `Thank you for your payment of ${f.money(d.amount, d.currency)}.`,
+        `Payment reference: ${d.paymentId}.`,
+      ],
+    }),
+  },
+  de: {
+    reservation_confirmed: (d, f) => ({
+      subject: `Dein Platz für ${d.dropName} ist bestätigt`,
+      lines: [
+        `Deine Reservierung für ${d.dropName} ist bestätigt.`,
+        `Zeitfenster: ${f.time(d.slotStartsAt)}.`,
+        `Zeige den QR-Code deiner Reservierung am Eingang.`,
+      ],
+    }),
+    hold_expiring: (d, f) => ({
+      subject: `Deine Reservierung für ${d.dropName} läuft bald ab`,
+      lines: [
+        `Für dich ist ein Platz für ${d.dropName} (Zeitfenster ${f.time(d.slotStartsAt)}) vorgemerkt.`,
+        `Bestätige ihn bis ${f.time(d.expiresAt)}, sonst geht er an die nächste Person.`,
+      ],
+    }),
+    waitlist_promoted: (d, f) => ({
+      subject: `Ein Platz für ${d.dropName} wartet auf dich`,
+      lines: [
+        `Gute Nachricht: Ein Platz für ${d.dropName} (Zeitfenster ${f.time(d.slotStartsAt)}) ist frei geworden und für dich vorgemerkt.`,
+        `Sichere ihn dir bis ${f.time(d.claimDeadline)}, sonst geht er an die nächste Person auf der Warteliste.`,
+      ],
+    }),
+    rental_pickup_reminder: (d, f) => ({
+      subject: `Erinnerung an die Abholung: ${f.time(d.pickupAt)}`,
+      lines: [
+        `Deine Miete (${(d.items ?? []).join(', ')}) liegt am ${f.time(d.pickupAt)} zur Abholung bereit.`,
+        `Bring den Abhol-QR-Code deiner Bestellung mit.`,
+      ],
+    }),
+    rental_return_reminder: (d, f) => ({
+      subject: `Erinnerung an die Rückgabe: ${f.time(d.returnAt)}`,
+      lines: [
+        `Bitte gib deine Miete (${(d.items ?? []).join(', ')}) bis ${f.time(d.returnAt)} zurück.`,
+        `Bring den Rückgabe-QR-Code deiner Bestellung mit.`,
+      ],
+    }),
+    payment_receipt: (d, f) => ({
+      subject: `Beleg: ${f.money(d.amount, d.currency)} bezahlt`,
+      lines: [
+        `Vielen Dank für deine Zahlung von ${f.money(d.amount, d.currency)}.`,
+        `Zahlungsreferenz: ${d.paymentId}.`,
+      ],
+    }),
+  },
+};
+
+const greeting: Record<TemplateLocale, (name: string | null | undefined) => string> = {
+  en: (name) => (name ? `Hello ${name},` : 'Hello,'),
+  de: (name) => (name ? `Hallo ${name},` : 'Hallo,'),
+};
+
+/** Renders a template in `language` (the row's locale) with the store's formats. */
+export function render(
+  template: NotificationTemplate,
+  language: TemplateLocale,
+  facts: TemplateFacts,
+  store: StoreFormat,
+): Rendered {
+  const words = catalog[language][template](facts, formatters(store, language));
+  const paragraphs = [greeting[language](facts.customerName), ...words.lines, `— ${facts.storeName}`];
+  return {
+    subject: `${words.subject} · ${facts.storeName}`,
+    text: paragraphs.join('\n\n') + '\n',
+    html:
+      `<!doctype html><html lang="${language}"><body>` +
+      paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
+      '</body></html>',
+  };
+}
