@@ -184,7 +184,7 @@ export const checkoutStyles = css`
     padding-block-start: var(--_space);
   }
   [part~='quote'][aria-busy='true'] {
-    opacity: 0.6;
+    cursor: progress;
   }
   [part~='actions'] {
     display: flex;

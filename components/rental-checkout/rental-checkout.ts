@@ -823,6 +823,9 @@ export class RentalCheckout extends DropSlotElement {
       tabindex=${date === focus ? 0 : -1}
       aria-selected=${selected ? 'true' : 'false'}
       aria-disabled=${blocked ? 'true' : 'false'}
+      @focus=${() => {
+        this._focusDate = date;
+      }}
       @click=${() => {
         this._focusDate = date;
         this.#choose(date);

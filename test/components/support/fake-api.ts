@@ -12,6 +12,7 @@ import type { Reservation } from '../../../src/schemas/reservations.js';
 import type { Slot } from '../../../src/schemas/slots.js';
 import type { Store } from '../../../src/schemas/store.js';
 import type { WaitlistEntry } from '../../../src/schemas/waitlist.js';
+import { FakeRentals } from './fake-rentals.js';
 
 export const FAKE_API = 'https://api.dropslot.test';
 export const FAKE_KEY = 'pk_test_fake';
@@ -117,6 +118,8 @@ export class FakeApi {
   readonly requests: RecordedRequest[] = [];
 
   readonly store: Store;
+  /** Rentable products, their calendars, quotes and orders (see fake-rentals.ts). */
+  readonly rentals: FakeRentals;
   readonly drops = new Map<string, Drop>();
   readonly slots = new Map<string, Slot>();
   readonly reservations = new Map<string, Reservation>();
@@ -152,6 +155,7 @@ export class FakeApi {
       ],
       createdAt: iso(realNow() - 86_400_000),
     };
+    this.rentals = new FakeRentals(this);
   }
 
   /** Server time (epoch ms). */
@@ -224,6 +228,13 @@ export class FakeApi {
     const token = `ct_${crypto.randomUUID()}`;
     this.#tokens.set(token, customer.id);
     return token;
+  }
+
+  /** The customer id behind a token. */
+  customerIdOf(token: string): string {
+    const id = this.#tokens.get(token);
+    if (!id) throw new Error(`FakeApi: unknown customer token ${token}`);
+    return id;
   }
 
   /** A staff account (may check tickets in) and its token. */
@@ -446,6 +457,12 @@ export class FakeApi {
         this.#changeSlot(entry.slotId, 0, -1);
         return json(200, this.#entry(entry));
       }
+    }
+    const rental = this.rentals.route(method, new URL(request.url), body, customerId);
+    if (rental) {
+      return rental.status >= 400
+        ? problem(rental.status, (rental.body as { code: string }).code)
+        : json(rental.status, rental.body);
     }
     return problem(404, 'not_found');
   }

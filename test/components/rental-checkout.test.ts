@@ -1,0 +1,362 @@
+import { sendKeys } from '@web/test-runner-commands';
+import '../../components/rental-checkout/define.js';
+import '../../components/rental-catalog/define.js';
+import type { RentalCheckout } from '../../components/rental-checkout/rental-checkout.js';
+import type { RentalCatalog } from '../../components/rental-catalog/rental-catalog.js';
+import type { FakeApi } from './support/fake-api.js';
+import {
+  equal,
+  expectAccessible,
+  focused,
+  freshApi,
+  match,
+  mount,
+  nextEvent,
+  ok,
+  part,
+  parts,
+  text,
+  waitFor,
+  waitForAttribute,
+} from './support/setup.js';
+
+function mountCheckout(api: FakeApi, productId: string, extra = ''): RentalCheckout {
+  return mount<RentalCheckout>(
+    `<rental-checkout product="${productId}" api="${api.api}" publishable-key="${api.key}" ${extra}></rental-checkout>`,
+  );
+}
+
+async function checkoutIn(
+  state: string,
+  api: FakeApi,
+  productId: string,
+  extra = '',
+): Promise<RentalCheckout> {
+  const el = mountCheckout(api, productId, extra);
+  await waitForAttribute(el, 'state', state);
+  await el.updateComplete;
+  return el;
+}
+
+const cell = (el: Element, date: string) =>
+  el.shadowRoot!.querySelector<HTMLElement>(`td[data-date="${date}"]`)!;
+const primary = (el: Element) => el.shadowRoot!.querySelector<HTMLButtonElement>('button[data-primary]')!;
+const total = (el: Element) => text(part(el, 'total'));
+
+/** Chooses the pickup and return days by clicking their cells (both in the month shown). */
+async function chooseDays(el: RentalCheckout, start: string, end: string): Promise<void> {
+  cell(el, start).click();
+  await el.updateComplete;
+  cell(el, end).click();
+  await waitForAttribute(el, 'state', 'quote');
+  await waitFor(() => total(el), 'the total');
+}
+
+/** Days in the month shown, so clicks never need the next month. */
+function daysThisMonth(api: FakeApi, from: number, count: number): string[] | undefined {
+  const days = Array.from({ length: count }, (_, i) => api.rentals.day(from + i));
+  return days.every((d) => d.slice(0, 7) === api.rentals.day(0).slice(0, 7)) ? days : undefined;
+}
+
+/** Moves the clock so that today is the 3rd of a month: every test has room in the month it shows. */
+function earlyInMonth(api: FakeApi): void {
+  const today = api.rentals.day(0);
+  const dayOfMonth = Number(today.slice(8, 10));
+  api.skew -= (dayOfMonth - 3) * 86_400_000;
+}
+
+describe('<rental-checkout>', () => {
+  it('loading, then the product, its price and a month grid with free units per day', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    api.latency = 200;
+    const product = api.rentals.addProduct({ name: 'Camera kit', basePrice: 3500, units: 3 });
+    api.rentals.book(product.id, api.rentals.day(2), 1, 3);
+    const el = mountCheckout(api, product.id, 'locale="en-US"');
+    await waitForAttribute(el, 'state', 'loading');
+    await el.updateComplete;
+    ok(el.shadowRoot!.querySelector('.skeleton'), 'a skeleton');
+    await waitForAttribute(el, 'state', 'choose');
+    match(text(part(el, 'product')), /Camera kit/);
+    match(text(part(el, 'product')), /€35\.00 per day/);
+    const grid = el.shadowRoot!.querySelector('[role="grid"]')!;
+    ok(grid.getAttribute('aria-labelledby'));
+    equal(parts(el, 'day').filter((d) => d.tabIndex === 0).length, 1, 'one tab stop');
+    const today = cell(el, api.rentals.day(0));
+    equal(today.tabIndex, 0, 'today has the tab stop');
+    equal(cell(el, api.rentals.day(-1)).getAttribute('aria-disabled'), 'true', 'the past is not bookable');
+    const full = cell(el, api.rentals.day(2));
+    equal(full.getAttribute('aria-disabled'), 'true', 'a booked-out day is not bookable');
+    match(text(full), /Booked out/);
+    match(text(cell(el, api.rentals.day(1))), /3 free/);
+    match(text(part(el, 'notice')), /Choose the pickup day/);
+    ok(primary(el).disabled, 'nothing to book yet');
+    await expectAccessible(el);
+  });
+
+  it('keyboard in the grid: arrows, Home/End, Page Up/Down; Enter picks pickup then return', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const product = api.rentals.addProduct();
+    const el = await checkoutIn('choose', api, product.id, 'locale="en-GB"');
+    const today = api.rentals.day(0);
+    cell(el, today).focus();
+    const at = () => (focused(el) as HTMLElement | null)?.dataset.date;
+    const press = async (key: string) => {
+      await sendKeys({ press: key });
+      await el.updateComplete;
+      await el.updateComplete;
+    };
+    await press('ArrowRight');
+    equal(at(), api.rentals.day(1));
+    await press('ArrowDown');
+    equal(at(), api.rentals.day(8));
+    await press('ArrowUp');
+    await press('ArrowLeft');
+    equal(at(), today);
+    // en-GB weeks start on Monday.
+    await press('Home');
+    equal(new Date(`${at()!}T12:00:00Z`).getUTCDay(), 1, 'Home: Monday');
+    await press('End');
+    equal(new Date(`${at()!}T12:00:00Z`).getUTCDay(), 0, 'End: Sunday');
+    await press('PageDown');
+    const next = at()!;
+    ok(next.slice(0, 7) > today.slice(0, 7), 'Page Down: the next month is shown and focused');
+    await waitFor(() => cell(el, next)?.getAttribute('aria-disabled') === 'false', 'next month loaded');
+    await press('PageUp');
+    equal(at()!.slice(0, 7), today.slice(0, 7));
+    // Back to today + 1 and choose the period with Enter and Space.
+    cell(el, api.rentals.day(1)).focus();
+    await press('Enter');
+    equal(cell(el, api.rentals.day(1)).getAttribute('aria-selected'), 'true');
+    match(text(part(el, 'notice')), /choose the return day/);
+    await press('ArrowRight');
+    await press('ArrowRight');
+    await press('Space');
+    await waitForAttribute(el, 'state', 'quote');
+    equal(cell(el, api.rentals.day(2)).getAttribute('aria-selected'), 'true', 'in the range');
+    await waitFor(() => total(el));
+    match(total(el), /€70\.00/);
+    ok(!primary(el).disabled, 'bookable');
+    await expectAccessible(el);
+  });
+
+  it('quote: times, quantity, promo codes (applied or refused) and loyalty points', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const product = api.rentals.addProduct({ basePrice: 1000, pricingUnit: 'hour', units: 2 });
+    const token = api.addCustomer('points@example.com', 'correct horse');
+    const el = await checkoutIn('choose', api, product.id, `customer-token="${token}" locale="en-US"`);
+    const [start, end] = daysThisMonth(api, 1, 2)!;
+    await chooseDays(el, start!, end!);
+    match(total(el), /€240\.00/, '24 hours × €10');
+    const events: Event[] = [];
+    el.addEventListener('ds-rental-quote', (e) => events.push(e));
+    const hours = el.shadowRoot!.querySelector<HTMLSelectElement>('select[name="end-hour"]')!;
+    hours.value = '12';
+    hours.dispatchEvent(new Event('change'));
+    await waitFor(() => /€260\.00/.test(total(el)), 'two more hours');
+    const qty = el.shadowRoot!.querySelector<HTMLInputElement>('input[name="quantity"]')!;
+    qty.value = '2';
+    qty.dispatchEvent(new Event('change'));
+    await waitFor(() => /€520\.00/.test(total(el)), 'two units');
+    ok(events.length >= 2, 'ds-rental-quote fired per quote');
+
+    const promo = el.shadowRoot!.querySelector<HTMLInputElement>('input[name="promo"]')!;
+    promo.value = 'NOPE';
+    el.shadowRoot!.querySelector<HTMLButtonElement>('form.promo button[type="submit"]')!.click();
+    await waitFor(() => promo.getAttribute('aria-invalid') === 'true', 'refused code');
+    match(text(el.shadowRoot!.getElementById('promo-error')!), /not valid/);
+    equal(focused(el), promo, 'focus back on the code');
+    match(total(el), /€520\.00/, 'priced without the code');
+    await expectAccessible(el);
+    promo.value = 'save10';
+    el.shadowRoot!.querySelector<HTMLButtonElement>('form.promo button[type="submit"]')!.click();
+    await waitFor(() => /€468\.00/.test(total(el)), '10 % off');
+    match(text(part(el, 'quote')), /Code SAVE10/);
+  });
+
+  it('loyalty points: a checkbox with the balance takes them off the total', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const product = api.rentals.addProduct({ basePrice: 3500 });
+    const poor = api.addCustomer('poor@example.com', 'correct horse');
+    const none = await checkoutIn('choose', api, product.id, `customer-token="${poor}" locale="en-US"`);
+    await waitFor(() => api.requestsTo('GET', /loyalty$/).length === 1, 'the balance read');
+    await none.updateComplete;
+    ok(!none.shadowRoot!.querySelector('input[name="points"]'), 'no points, no checkbox');
+    none.remove();
+
+    const token = api.addCustomer('loyal@example.com', 'correct horse');
+    api.rentals.points.set(api.customerIdOf(token), 500);
+    const el = await checkoutIn('choose', api, product.id, `customer-token="${token}" locale="en-US"`);
+    const [start, end] = daysThisMonth(api, 1, 2)!;
+    await chooseDays(el, start!, end!);
+    match(total(el), /€35\.00/);
+    const box = await waitFor(() => el.shadowRoot!.querySelector<HTMLInputElement>('input[name="points"]'));
+    match(text(box.closest('label')!), /Use my 500 points/);
+    box.click();
+    await waitFor(() => /€30\.00/.test(total(el)), '500 points = €5.00 off');
+    match(text(part(el, 'quote')), /500 points/);
+    const sent = api.requestsTo('POST', /rental-quotes$/).at(-1)!.body as { redeemPoints: number };
+    equal(sent.redeemPoints, 500);
+    await expectAccessible(el);
+  });
+
+  it('sign-in, pay at pickup, confirm: the pickup QR code, with the documented events', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    api.store.rentalPayment = 'at_pickup';
+    api.addCustomer('renter@example.com', 'correct horse');
+    const product = api.rentals.addProduct({ basePrice: 3500 });
+    const el = await checkoutIn('choose', api, product.id, 'locale="en-US"');
+    const [start, end] = daysThisMonth(api, 1, 3)!.filter((_, i) => i !== 1);
+    await chooseDays(el, start!, end!);
+    primary(el).click();
+    await waitForAttribute(el, 'state', 'sign-in');
+    await el.updateComplete;
+    equal(focused(el), el.shadowRoot!.querySelector('input[name="email"]'), 'focus on the email');
+    await expectAccessible(el);
+    el.shadowRoot!.querySelector<HTMLInputElement>('input[name="email"]')!.value = 'renter@example.com';
+    el.shadowRoot!.querySelector<HTMLInputElement>('input[name="password"]')!.value = 'correct horse';
+    const booked = nextEvent<CustomEvent>(el, 'ds-rental-book');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button[value="sign-in"]')!.click();
+    await waitForAttribute(el, 'state', 'payment');
+    const order = (await booked).detail.order;
+    equal(order.status, 'pending_payment');
+    match(text(el.shadowRoot!.querySelector('.payment')!), /Pay €70\.00 at pickup/);
+    await expectAccessible(el);
+    const confirmed = nextEvent<CustomEvent>(el, 'ds-rental-confirm');
+    primary(el).click();
+    await waitForAttribute(el, 'state', 'confirmed');
+    equal((await confirmed).detail.order.status, 'confirmed');
+    const qr = await waitFor(() => part(el, 'qr'), 'the QR code');
+    equal(qr.getAttribute('role'), 'img');
+    match(qr.getAttribute('aria-label') ?? '', /pickup/i);
+    match(text(el.shadowRoot!.querySelector('code.code')!), /^ds1h\./);
+    await expectAccessible(el);
+    // Book other dates: the days just rented show one unit fewer.
+    primary(el).click();
+    await waitForAttribute(el, 'state', 'choose');
+    await waitFor(() => /2 free/.test(text(cell(el, start!))), 'one unit fewer');
+  });
+
+  it('online stores hold the order until its invoice is paid', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const token = api.addCustomer('online@example.com', 'correct horse');
+    const product = api.rentals.addProduct({ basePrice: 3500 });
+    const el = await checkoutIn('choose', api, product.id, `customer-token="${token}" locale="en-US"`);
+    const [start, end] = daysThisMonth(api, 1, 2)!;
+    await chooseDays(el, start!, end!);
+    primary(el).click();
+    await waitForAttribute(el, 'state', 'awaiting-payment');
+    match(text(el.shadowRoot!.querySelector('.payment')!), /confirmed once its invoice of €35\.00 is paid/);
+    equal(api.requestsTo('POST', /\/confirm$/).length, 0, 'no confirm without payment');
+    await expectAccessible(el);
+  });
+
+  it('unavailable: too many units for the days, and a race lost when booking', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const token = api.addCustomer('late@example.com', 'correct horse');
+    const product = api.rentals.addProduct({ units: 2 });
+    const [d1, d2, d3] = daysThisMonth(api, 1, 3)!;
+    api.rentals.book(product.id, d2!, 1, 1);
+    const el = await checkoutIn('choose', api, product.id, `customer-token="${token}" locale="en-US"`);
+    await chooseDays(el, d1!, d3!);
+    const qty = el.shadowRoot!.querySelector<HTMLInputElement>('input[name="quantity"]')!;
+    qty.value = '2';
+    qty.dispatchEvent(new Event('change'));
+    await waitForAttribute(el, 'state', 'unavailable');
+    match(text(el.shadowRoot!.querySelector('[role="alert"]')!), /Not enough units are free/);
+    ok(primary(el).disabled);
+    await expectAccessible(el);
+    qty.value = '1';
+    qty.dispatchEvent(new Event('change'));
+    await waitForAttribute(el, 'state', 'quote');
+    await waitFor(() => !primary(el).disabled, 'bookable again');
+    api.rentals.refuseNextOrder = true;
+    primary(el).click();
+    await waitFor(() =>
+      /just booked these dates/.test(text(el.shadowRoot!.querySelector('[role="alert"]') ?? undefined)),
+    );
+    equal(el.getAttribute('state'), 'choose', 'the period is cleared');
+    equal(parts(el, 'day').filter((d) => d.getAttribute('aria-selected') === 'true').length, 0);
+  });
+
+  it('error with Retry, and not-rentable products', async () => {
+    const api = freshApi();
+    const product = api.rentals.addProduct();
+    api.fail('GET', /\/v1\/products\//, 500, 'internal_error', 3); // the first try and the SDK's two retries
+    const el = await checkoutIn('error', api, product.id);
+    match(text(el.shadowRoot!.querySelector('[role="alert"]')!), /Something went wrong/);
+    await expectAccessible(el);
+    primary(el).click();
+    await waitForAttribute(el, 'state', 'choose');
+
+    const sneaker = api.rentals.addProduct({ notRentable: true });
+    const other = await checkoutIn('not-rentable', api, sneaker.id);
+    match(text(part(other, 'notice')), /cannot be rented/);
+    const missing = await checkoutIn('not-rentable', api, crypto.randomUUID());
+    ok(missing);
+  });
+
+  it('speaks German and Arabic: Monday-first weeks, right-to-left arrows', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const product = api.rentals.addProduct({ basePrice: 3500 });
+    const de = await checkoutIn('choose', api, product.id, 'locale="de"');
+    match(text(part(de, 'product')), /35,00\s€ pro Tag/);
+    match(text(part(de, 'notice')), /Wähle den Abholtag/);
+    equal(text(de.shadowRoot!.querySelector('th')!), 'M', 'Montag first');
+    const ar = await checkoutIn('choose', api, product.id, 'locale="ar"');
+    equal(part(ar, 'base')!.getAttribute('dir'), 'rtl');
+    cell(ar, api.rentals.day(1)).focus();
+    await sendKeys({ press: 'ArrowLeft' });
+    await ar.updateComplete;
+    await ar.updateComplete;
+    equal((focused(ar) as HTMLElement).dataset.date, api.rentals.day(2), 'ArrowLeft is the next day in RTL');
+    await expectAccessible(ar);
+  });
+});
+
+describe('<rental-catalog>', () => {
+  it('filters by category and hands the chosen product to the checkout', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    const gear = api.rentals.addCategory('Gear');
+    const cameras = api.rentals.addCategory('Cameras', gear.id);
+    const bikes = api.rentals.addCategory('Bikes', gear.id);
+    const camera = api.rentals.addProduct({ name: 'Camera kit', categoryId: cameras.id });
+    api.rentals.addProduct({ name: 'E-bike', categoryId: bikes.id, pricingUnit: 'hour', basePrice: 900 });
+    const root = mount(
+      `<div><rental-catalog for="co" api="${api.api}" publishable-key="${api.key}" locale="en-US"></rental-catalog>
+       <rental-checkout id="co" api="${api.api}" publishable-key="${api.key}" locale="en-US"></rental-checkout></div>`,
+    );
+    const catalog = root.querySelector<RentalCatalog>('rental-catalog')!;
+    const checkout = root.querySelector<RentalCheckout>('rental-checkout')!;
+    await waitForAttribute(catalog, 'state', 'ready');
+    equal(parts(catalog, 'card').length, 2);
+    match(catalog.shadowRoot!.textContent ?? '', /€9\.00 per hour/);
+    await expectAccessible(catalog);
+    const filter = parts(catalog, 'category').find((b) => text(b) === 'Cameras')!;
+    filter.click();
+    await catalog.updateComplete;
+    equal(filter.getAttribute('aria-pressed'), 'true');
+    equal(parts(catalog, 'card').length, 1);
+    parts(catalog, 'category')
+      .find((b) => text(b) === 'Gear')!
+      .click();
+    await catalog.updateComplete;
+    equal(parts(catalog, 'card').length, 2, 'a parent category shows its children’s products');
+    const selected = nextEvent<CustomEvent>(catalog, 'ds-rental-select');
+    parts(catalog, 'card')
+      .find((c) => /Camera kit/.test(text(c)))!
+      .querySelector('button')!
+      .click();
+    equal((await selected).detail.product.id, camera.id);
+    equal(checkout.getAttribute('product'), camera.id);
+    await waitForAttribute(checkout, 'state', 'choose');
+    match(text(part(checkout, 'product')), /Camera kit/);
+  });
+});

@@ -1,0 +1,335 @@
+/**
+ * The rental part of the fake API (`FakeApi.rentals`): rentable products with units booked per calendar day, month
+ * availability, quotes (started units × price × quantity, promo `SAVE10` = 10 %, points 1:1), orders, confirm and
+ * the loyalty account. Days are calendar dates of the store's zone as the contract has them; a rental uses every day
+ * from its pickup date to the day before its return date (return-day mornings are free again). Responses follow the
+ * contract: the SDK validates each.
+ */
+import type { Product } from '../../../src/schemas/products.js';
+import type { Category, PricingUnit, RentalOrder, RentalQuote } from '../../../src/schemas/rentals.js';
+import { addDays, dateIn } from '../../../components/rental-checkout/calendar.js';
+
+const UNIT_MS: Record<PricingUnit, number> = { hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
+
+export interface RentalProductInit {
+  name?: string;
+  units?: number;
+  basePrice?: number;
+  pricingUnit?: PricingUnit;
+  categoryId?: string | null;
+  image?: string;
+  /** Not rentable at all (`rental: null`). */
+  notRentable?: boolean;
+}
+
+interface FakeProduct {
+  product: Product;
+  /** Units taken per date (`YYYY-MM-DD`). */
+  booked: Map<string, number>;
+}
+
+type Reply = { status: number; body: unknown };
+const ok = (body: unknown, status = 200): Reply => ({ status, body });
+const fail = (status: number, code: string): Reply => ({
+  status,
+  body: { type: `https://dropslot.dev/problems/${code}`, title: code, status, code },
+});
+
+export class FakeRentals {
+  readonly products = new Map<string, FakeProduct>();
+  readonly orders = new Map<string, RentalOrder>();
+  readonly categories: Category[] = [];
+  /** Loyalty points per customer id. */
+  readonly points = new Map<string, number>();
+  /** The next order is refused with 409 `unit_unavailable` (someone else was faster). */
+  refuseNextOrder = false;
+
+  constructor(
+    private readonly host: { serverNow(): number; store: { id: string; timeZone: string; currency: string } },
+  ) {}
+
+  #today(): string {
+    return dateIn(this.host.serverNow(), this.host.store.timeZone);
+  }
+
+  addCategory(name: string, parentId: string | null = null): Category {
+    const category: Category = {
+      id: crypto.randomUUID(),
+      parentId,
+      name,
+      slug: name.toLowerCase(),
+      position: 0,
+      children: [],
+    };
+    const parent = parentId ? this.#find(this.categories, parentId) : undefined;
+    (parent ? parent.children : this.categories).push(category);
+    return category;
+  }
+
+  #find(nodes: Category[], id: string): Category | undefined {
+    for (const n of nodes) {
+      if (n.id === id) return n;
+      const inner = this.#find(n.children, id);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+
+  addProduct(init: RentalProductInit = {}): Product {
+    const id = crypto.randomUUID();
+    const now = new Date(this.host.serverNow()).toISOString();
+    const product: Product = {
+      id,
+      storeId: this.host.store.id,
+      sku: `RENT-${this.products.size + 1}`,
+      name: init.name ?? 'Camera kit',
+      description: null,
+      images: [],
+      price: { amount: 0, currency: this.host.store.currency },
+      isActive: true,
+      rental: init.notRentable
+        ? null
+        : {
+            categoryId: init.categoryId ?? null,
+            basePrice: { amount: init.basePrice ?? 3500, currency: this.host.store.currency },
+            pricingUnit: init.pricingUnit ?? 'day',
+            assets: init.image
+              ? [{ id: crypto.randomUUID(), type: 'image', url: init.image, drmProtected: false }]
+              : [],
+            unitsInService: init.units ?? 3,
+          },
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.products.set(id, { product, booked: new Map() });
+    return product;
+  }
+
+  /** Takes `units` of the product on `days` days from `date` (as other customers' rentals would). */
+  book(productId: string, date: string, days = 1, units = 1): void {
+    const p = this.products.get(productId)!;
+    for (let i = 0; i < days; i++) {
+      const d = addDays(date, i);
+      p.booked.set(d, (p.booked.get(d) ?? 0) + units);
+    }
+  }
+
+  /** The date `n` days after today in the store's zone. */
+  day(n: number): string {
+    return addDays(this.#today(), n);
+  }
+
+  #free(p: FakeProduct, date: string): number {
+    return Math.max(0, (p.product.rental?.unitsInService ?? 0) - (p.booked.get(date) ?? 0));
+  }
+
+  /** Dates a period occupies: from its start date up to the day before its end date (at least the start date). */
+  #dates(start: string, end: string): string[] {
+    const zone = this.host.store.timeZone;
+    const from = dateIn(Date.parse(start), zone);
+    const to = dateIn(Date.parse(end) - 1, zone);
+    const dates: string[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d);
+    return dates;
+  }
+
+  #quote(
+    body: {
+      items: { productId: string; quantity: number }[];
+      start: string;
+      end: string;
+      promoCode?: string;
+      redeemPoints?: number;
+    },
+    customerId: string | undefined,
+  ): Reply | RentalQuote {
+    const item = body.items[0]!;
+    const p = this.products.get(item.productId);
+    if (!p) return fail(404, 'not_found');
+    const terms = p.product.rental;
+    if (!terms) return fail(422, 'not_rentable');
+    const ms = Date.parse(body.end) - Date.parse(body.start);
+    if (!(ms > 0) || Date.parse(body.start) < this.host.serverNow() - 60_000)
+      return fail(400, 'invalid_period');
+    const units = Math.ceil(ms / UNIT_MS[terms.pricingUnit]);
+    const amount = units * terms.basePrice.amount * item.quantity;
+    const dates = this.#dates(body.start, body.end);
+    const freeUnits = Math.min(...dates.map((d) => this.#free(p, d)));
+    let promotion: RentalQuote['promotion'] = null;
+    let promoDiscount = 0;
+    if (body.promoCode) {
+      const code = body.promoCode.toUpperCase();
+      if (code === 'OLD') return fail(422, 'promo_expired');
+      if (code !== 'SAVE10') return fail(422, 'promo_invalid');
+      promotion = { code: 'SAVE10', discountType: 'percent', value: 10 };
+      promoDiscount = Math.floor((amount * 10) / 100);
+    }
+    const balance = customerId ? (this.points.get(customerId) ?? 0) : 0;
+    if ((body.redeemPoints ?? 0) > balance) return fail(422, 'insufficient_points');
+    const pointsRedeemed = Math.min(body.redeemPoints ?? 0, amount - promoDiscount);
+    const available = freeUnits >= item.quantity;
+    return {
+      currency: terms.basePrice.currency,
+      start: new Date(body.start).toISOString(),
+      end: new Date(body.end).toISOString(),
+      lines: [
+        {
+          productId: p.product.id,
+          name: p.product.name,
+          quantity: item.quantity,
+          pricingUnit: terms.pricingUnit,
+          units,
+          unitPrice: terms.basePrice.amount,
+          amount,
+          subscriptionDiscount: 0,
+          freeUnits,
+          available,
+        },
+      ],
+      subtotal: amount,
+      subscriptionDiscount: 0,
+      subscriptionId: null,
+      promotion,
+      promoDiscount,
+      pointsRedeemed,
+      pointsDiscount: pointsRedeemed,
+      total: amount - promoDiscount - pointsRedeemed,
+      available,
+    };
+  }
+
+  /** Answers a rental route, or undefined when the path is not one. */
+  route(method: string, url: URL, body: unknown, customerId: string | undefined): Reply | undefined {
+    const path = url.pathname;
+    let m: RegExpMatchArray | null;
+    if (method === 'GET' && path === '/v1/categories') return ok({ data: this.categories });
+    if (method === 'GET' && path === '/v1/products') {
+      const data = [...this.products.values()].map((p) => p.product);
+      return ok({
+        data: url.searchParams.get('rentable') === 'true' ? data.filter((p) => p.rental) : data,
+        hasMore: false,
+      });
+    }
+    if (method === 'GET' && (m = path.match(/^\/v1\/products\/([^/]+)$/))) {
+      const p = this.products.get(m[1]!);
+      return p ? ok(p.product) : fail(404, 'not_found');
+    }
+    if (method === 'GET' && (m = path.match(/^\/v1\/products\/([^/]+)\/availability$/))) {
+      const p = this.products.get(m[1]!);
+      const month = url.searchParams.get('month');
+      if (!p || !month) return fail(404, 'not_found');
+      const days = [];
+      for (let d = `${month}-01`; d.startsWith(month); d = addDays(d, 1)) {
+        days.push({
+          date: d,
+          start: `${d}T00:00:00.000Z`,
+          end: `${addDays(d, 1)}T00:00:00.000Z`,
+          freeUnits: this.#free(p, d),
+        });
+      }
+      return ok({
+        productId: p.product.id,
+        month,
+        timeZone: this.host.store.timeZone,
+        totalUnits: p.product.rental?.unitsInService ?? 0,
+        days,
+      });
+    }
+    if (method === 'POST' && path === '/v1/rental-quotes') {
+      const quote = this.#quote(body as never, customerId);
+      return 'status' in quote ? quote : ok(quote);
+    }
+    if (method === 'GET' && path === '/v1/customers/me/loyalty') {
+      if (!customerId) return fail(401, 'customer_token_required');
+      return ok({
+        pointsBalance: this.points.get(customerId) ?? 0,
+        tier: 'standard',
+        ledger: [],
+        subscription: null,
+      });
+    }
+    if (method === 'POST' && path === '/v1/rentals') {
+      if (!customerId) return fail(401, 'customer_token_required');
+      const quote = this.#quote(body as never, customerId);
+      if ('status' in quote) return quote;
+      if (!quote.available || this.refuseNextOrder) {
+        this.refuseNextOrder = false;
+        return fail(409, 'unit_unavailable');
+      }
+      const item = (body as { items: { productId: string; quantity: number }[] }).items[0]!;
+      const p = this.products.get(item.productId)!;
+      for (const d of this.#dates(quote.start, quote.end))
+        p.booked.set(d, (p.booked.get(d) ?? 0) + item.quantity);
+      const id = crypto.randomUUID();
+      const now = new Date(this.host.serverNow()).toISOString();
+      const order: RentalOrder = {
+        id,
+        storeId: this.host.store.id,
+        customerId,
+        status: 'pending_payment',
+        start: quote.start,
+        end: quote.end,
+        currency: quote.currency,
+        total: quote.total,
+        quote,
+        items: Array.from({ length: item.quantity }, (_, i) => ({
+          id: crypto.randomUUID(),
+          productId: p.product.id,
+          inventoryItemId: crypto.randomUUID(),
+          serial: `${p.product.sku}-00${i + 1}`,
+          units: quote.lines[0]!.units,
+          unitPrice: quote.lines[0]!.unitPrice,
+          amount: quote.lines[0]!.unitPrice * quote.lines[0]!.units,
+          status: 'held',
+        })),
+        invoice: {
+          id: crypto.randomUUID(),
+          rentalOrderId: id,
+          amountDue: quote.total,
+          amountPaid: 0,
+          currency: quote.currency,
+          status: 'open',
+          dueDate: quote.start.slice(0, 10),
+          issuedAt: now,
+        },
+        schedules: [
+          {
+            id: crypto.randomUUID(),
+            type: 'pickup',
+            scheduledFor: quote.start,
+            actualAt: null,
+            assignedTo: null,
+          },
+          {
+            id: crypto.randomUUID(),
+            type: 'return',
+            scheduledFor: quote.end,
+            actualAt: null,
+            assignedTo: null,
+          },
+        ],
+        qrToken: null,
+        qrType: null,
+        createdAt: now,
+        confirmedAt: null,
+        cancelledAt: null,
+        completedAt: null,
+      };
+      this.orders.set(id, order);
+      return ok(order, 201);
+    }
+    if (method === 'POST' && (m = path.match(/^\/v1\/rentals\/([^/]+)\/confirm$/))) {
+      const order = this.orders.get(m[1]!);
+      if (!customerId) return fail(401, 'customer_token_required');
+      if (!order || order.customerId !== customerId) return fail(404, 'not_found');
+      if ((this.host.store as { rentalPayment?: string }).rentalPayment !== 'at_pickup')
+        return fail(402, 'payment_required');
+      order.status = 'confirmed';
+      order.confirmedAt = new Date(this.host.serverNow()).toISOString();
+      order.qrToken = `ds1h.${order.id}.fakesignature`;
+      order.qrType = 'pickup';
+      return ok(order);
+    }
+    return undefined;
+  }
+}
