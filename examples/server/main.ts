@@ -48,7 +48,7 @@ server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
     '',
     `  DropSlot reference backend on ${handle.kind === 'pglite' ? `PGlite (${config.dataDir})` : 'PostgreSQL'}, port ${info.port}`,
     '',
-    ...(keys ? [`  Demo store     ${url}/   (staff check-in: ${url}/staff)`] : []),
+    ...(keys ? [`  Demo store     ${url}/   (rentals: ${url}/rentals, staff desk: ${url}/staff)`] : []),
     `  API            ${url}/v1`,
     `  API reference  ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
     `  Health         ${url}/healthz`,
