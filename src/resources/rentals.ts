@@ -3,14 +3,20 @@ import type { Transport } from '../internal/transport.js';
 import {
   Availability,
   AvailabilityMonth,
+  Category,
   CategoryTree,
+  InventoryItem,
+  InventoryItemList,
   Handover,
   LoyaltyAccount,
   RentalOrder,
   RentalOrderList,
   RentalQuote,
   SubscriptionPlanList,
+  type CategoryCreate,
   type HandoverCreate,
+  type InventoryItemCreate,
+  type InventoryItemUpdate,
   type RentalOrderCreate,
   type RentalOrderListQuery,
   type RentalQuoteRequest,
@@ -36,6 +42,18 @@ export interface AvailabilityMonthQuery {
 export interface RentalCategoriesResource {
   /** The whole tree: root categories with nested `children`, ordered by position then name. */
   list(options?: RequestOptions): Promise<CategoryTree>;
+  /** Creates a category, at the root or below `parentId` (`POST /v1/categories`, secret key or owner). */
+  create(body: CategoryCreate, options?: RequestOptions): Promise<Category>;
+}
+
+/** The physical units of rentable products (secret key, owner; staff may list). */
+export interface RentalUnitsResource {
+  /** Every unit of a product by serial (`GET /v1/products/{id}/units`). */
+  list(productId: string, options?: RequestOptions): Promise<InventoryItemList>;
+  /** Adds a unit (`POST /v1/products/{id}/units`); the product needs rental terms first. */
+  create(productId: string, body: InventoryItemCreate, options?: RequestOptions): Promise<InventoryItem>;
+  /** Changes a unit's condition (`PATCH /v1/inventory-items/{id}`): maintenance and retired units are not offered. */
+  update(id: string, body: InventoryItemUpdate, options?: RequestOptions): Promise<InventoryItem>;
 }
 
 /** Rental quotes (`POST /v1/rental-quotes`): prices without holding anything. */
@@ -112,6 +130,8 @@ export interface RentalsResource {
   readonly handovers: RentalHandoversResource;
   /** `GET /v1/customers/me/loyalty`. */
   readonly loyalty: LoyaltyResource;
+  /** `/v1/products/{id}/units`, `/v1/inventory-items/{id}`. */
+  readonly units: RentalUnitsResource;
   /** `GET /v1/subscription-plans`. */
   readonly subscriptionPlans: SubscriptionPlansResource;
   /** Free units of a product for the half-open period `[start, end)` (`GET /v1/products/{id}/availability`). */
@@ -167,6 +187,25 @@ export function rentalsResource(t: Transport): RentalsResource {
   return {
     categories: {
       list: (options) => t.request({ method: 'GET', path: 'categories', schema: CategoryTree }, options),
+      create: (body, options) =>
+        t.request({ method: 'POST', path: 'categories', body, schema: Category }, options),
+    },
+    units: {
+      list: (productId, options) =>
+        t.request(
+          { method: 'GET', path: `products/${seg(productId)}/units`, schema: InventoryItemList },
+          options,
+        ),
+      create: (productId, body, options) =>
+        t.request(
+          { method: 'POST', path: `products/${seg(productId)}/units`, body, schema: InventoryItem },
+          options,
+        ),
+      update: (id, body, options) =>
+        t.request(
+          { method: 'PATCH', path: `inventory-items/${seg(id)}`, body, schema: InventoryItem },
+          options,
+        ),
     },
     quotes: {
       create: (body, options) =>

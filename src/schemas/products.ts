@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { Id, ListQuery, Money, Page, Timestamp } from './common.js';
 import { named } from './registry.js';
-import { RentalTerms } from './rentals.js';
+import { RentalTerms, RentalTermsInput } from './rentals.js';
 
 /** A product of the store's catalog. Drops release a product; rentals rent units of one. */
 export const Product = named(
@@ -51,6 +51,8 @@ export const ProductCreate = named(
     images: z.optional(z.array(imageUrl).check(z.maxLength(20))),
     price: Money,
     isActive: z.optional(z.boolean()),
+    /** Rent the product out with these terms (then add its units with `POST /products/{id}/units`). */
+    rental: z.optional(z.nullable(RentalTermsInput)),
   }),
 );
 export type ProductCreate = z.infer<typeof ProductCreate>;
@@ -66,6 +68,8 @@ export const ProductUpdate = named(
     images: z.optional(z.array(imageUrl).check(z.maxLength(20))),
     price: z.optional(Money),
     isActive: z.optional(z.boolean()),
+    /** New rental terms, or `null` to stop renting the product out (orders already made keep their units). */
+    rental: z.optional(z.nullable(RentalTermsInput)),
   }),
 );
 export type ProductUpdate = z.infer<typeof ProductUpdate>;

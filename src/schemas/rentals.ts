@@ -407,3 +407,70 @@ export const SubscriptionPlanList = named(
   z.object({ data: z.array(SubscriptionPlan) }),
 );
 export type SubscriptionPlanList = z.infer<typeof SubscriptionPlanList>;
+
+/** The rental terms a product is created or updated with (`rental` of `POST /products` and `PATCH /products/{id}`). */
+export const RentalTermsInput = named(
+  'RentalTermsInput',
+  'Rent the product out: price of one pricing unit (in the store currency) and its category.',
+  z.strictObject({
+    basePrice: Money,
+    pricingUnit: PricingUnit,
+    categoryId: z.optional(z.nullable(Id)),
+  }),
+);
+export type RentalTermsInput = z.infer<typeof RentalTermsInput>;
+
+/** Body of `POST /categories`. */
+export const CategoryCreate = named(
+  'CategoryCreate',
+  'A new category of the rental catalog, optionally below a parent.',
+  z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    slug: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)),
+    parentId: z.optional(z.nullable(Id)),
+    position: z.optional(z.int().check(z.minimum(0), z.maximum(10_000))),
+  }),
+);
+export type CategoryCreate = z.infer<typeof CategoryCreate>;
+
+/** A physical unit of a rentable product. */
+export const InventoryItem = named(
+  'InventoryItem',
+  'A physical unit of a rentable product: its serial and condition (maintenance and retired units are never offered).',
+  z.object({
+    id: Id,
+    productId: Id,
+    serial: z.string(),
+    status: z.enum(['available', 'maintenance', 'retired']),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  }),
+);
+export type InventoryItem = z.infer<typeof InventoryItem>;
+
+/** The units of a product, by serial. */
+export const InventoryItemList = named(
+  'InventoryItemList',
+  'The units of a product, ordered by serial.',
+  z.object({ data: z.array(InventoryItem) }),
+);
+export type InventoryItemList = z.infer<typeof InventoryItemList>;
+
+/** Body of `POST /products/{id}/units`. */
+export const InventoryItemCreate = named(
+  'InventoryItemCreate',
+  'A new unit of a rentable product.',
+  z.strictObject({
+    serial: z.string().check(z.trim(), z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._-]+$/)),
+    status: z.optional(z.enum(['available', 'maintenance'])),
+  }),
+);
+export type InventoryItemCreate = z.infer<typeof InventoryItemCreate>;
+
+/** Body of `PATCH /inventory-items/{id}`: the unit's condition. */
+export const InventoryItemUpdate = named(
+  'InventoryItemUpdate',
+  'Change a unit’s condition. Rentals already holding it keep it; maintenance and retired units are not offered again.',
+  z.strictObject({ status: z.enum(['available', 'maintenance', 'retired']) }),
+);
+export type InventoryItemUpdate = z.infer<typeof InventoryItemUpdate>;

@@ -31,6 +31,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const TOKEN = 'ct_shopper';
 const ids = { product: id(), rental: id(), schedule: id(), staff: id(), category: id(), handover: id() };
 const period = { start: '2030-03-02T09:00:00.000Z', end: '2030-03-04T09:00:00.000Z' };
+const unit = {
+  id: ids.schedule,
+  productId: ids.product,
+  serial: 'CAM-001',
+  status: 'available' as const,
+  createdAt: T,
+  updatedAt: T,
+};
 
 function quote(): RentalQuote {
   return {
@@ -249,6 +257,50 @@ const cases: Case[] = [
     status: 201,
     response: handover,
     call: (c) => c.rentals.handovers.create({ qrToken: 'ds1h.abc.def' }),
+  },
+  {
+    name: 'rentals.categories.create',
+    key: 'sk',
+    method: 'POST',
+    path: 'categories',
+    body: { name: 'Cameras', slug: 'cameras', parentId: ids.category },
+    status: 201,
+    response: {
+      id: ids.handover,
+      parentId: ids.category,
+      name: 'Cameras',
+      slug: 'cameras',
+      position: 0,
+      children: [],
+    },
+    call: (c) => c.rentals.categories.create({ name: 'Cameras', slug: 'cameras', parentId: ids.category }),
+  },
+  {
+    name: 'rentals.units.list',
+    key: 'sk',
+    method: 'GET',
+    path: `products/${ids.product}/units`,
+    response: { data: [unit] },
+    call: (c) => c.rentals.units.list(ids.product),
+  },
+  {
+    name: 'rentals.units.create',
+    key: 'sk',
+    method: 'POST',
+    path: `products/${ids.product}/units`,
+    body: { serial: 'CAM-001' },
+    status: 201,
+    response: unit,
+    call: (c) => c.rentals.units.create(ids.product, { serial: 'CAM-001' }),
+  },
+  {
+    name: 'rentals.units.update',
+    key: 'sk',
+    method: 'PATCH',
+    path: `inventory-items/${ids.schedule}`,
+    body: { status: 'maintenance' },
+    response: { ...unit, status: 'maintenance' },
+    call: (c) => c.rentals.units.update(ids.schedule, { status: 'maintenance' }),
   },
   {
     name: 'rentals.loyalty.retrieve',

@@ -1400,6 +1400,10 @@ for (const kind of databaseKinds) {
           'POST /v1/handovers',
           'GET /v1/customers/me/loyalty',
           'GET /v1/subscription-plans',
+          'POST /v1/categories',
+          'GET /v1/products/{id}/units',
+          'POST /v1/products/{id}/units',
+          'PATCH /v1/inventory-items/{id}',
           'GET /v1/customers/me/notifications',
           'GET /v1/notifications',
         ];

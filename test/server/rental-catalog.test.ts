@@ -101,6 +101,173 @@ for (const kind of databaseKinds) {
         assert.equal(bad.body.code, 'validation_failed');
       }));
 
+    it('lets owners build the catalog: categories, rental terms, units and their condition', () =>
+      withApp(kind, async (t) => {
+        const sk = { key: t.store.secretKey };
+        const gear = await t.call('POST', '/v1/categories', { ...sk, body: { name: 'Gear', slug: 'gear' } });
+        assert.equal(gear.status, 201, JSON.stringify(gear.body));
+        const cams = await t.call('POST', '/v1/categories', {
+          ...sk,
+          body: { name: 'Cameras', slug: 'cameras', parentId: gear.body.id, position: 2 },
+        });
+        assert.equal(cams.status, 201);
+        const tree = await t.call('GET', '/v1/categories');
+        assert.deepEqual(
+          tree.body.data.map((c: { slug: string; children: { slug: string }[] }) => [
+            c.slug,
+            c.children.map((x) => x.slug),
+          ]),
+          [['gear', ['cameras']]],
+        );
+
+        const created = await t.call('POST', '/v1/products', {
+          ...sk,
+          body: {
+            sku: 'CAM-9',
+            name: 'Camera',
+            price: { amount: 0, currency: 'EUR' },
+            rental: {
+              basePrice: { amount: 4000, currency: 'EUR' },
+              pricingUnit: 'day',
+              categoryId: cams.body.id,
+            },
+          },
+        });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        assert.deepEqual(
+          { ...created.body.rental, assets: undefined },
+          {
+            categoryId: cams.body.id,
+            basePrice: { amount: 4000, currency: 'EUR' },
+            pricingUnit: 'day',
+            assets: undefined,
+            unitsInService: 0,
+          },
+        );
+        const id = created.body.id;
+        const unit = await t.call('POST', `/v1/products/${id}/units`, {
+          ...sk,
+          body: { serial: 'CAM-9-001' },
+        });
+        assert.equal(unit.status, 201, JSON.stringify(unit.body));
+        assert.equal(unit.body.status, 'available');
+        await t.call('POST', `/v1/products/${id}/units`, { ...sk, body: { serial: 'CAM-9-002' } });
+        assert.equal((await t.call('GET', `/v1/products/${id}`)).body.rental.unitsInService, 2);
+
+        const start = new Date(START.getTime() + DAY).toISOString();
+        const end = new Date(START.getTime() + 2 * DAY).toISOString();
+        const free = async () =>
+          (await t.call('GET', `/v1/products/${id}/availability?start=${start}&end=${end}`)).body.freeUnits;
+        assert.equal(await free(), 2);
+        const repaired = await t.call('PATCH', `/v1/inventory-items/${unit.body.id}`, {
+          ...sk,
+          body: { status: 'maintenance' },
+        });
+        assert.equal(repaired.status, 200);
+        assert.equal(await free(), 1, 'a unit in maintenance is not offered');
+        const units = await t.call('GET', `/v1/products/${id}/units`, sk);
+        assert.deepEqual(
+          units.body.data.map((u: { serial: string; status: string }) => [u.serial, u.status]),
+          [
+            ['CAM-9-001', 'maintenance'],
+            ['CAM-9-002', 'available'],
+          ],
+        );
+        const price = await t.call('PATCH', `/v1/products/${id}`, {
+          ...sk,
+          body: { rental: { basePrice: { amount: 500, currency: 'EUR' }, pricingUnit: 'hour' } },
+        });
+        assert.equal(price.status, 200);
+        assert.equal(price.body.rental.pricingUnit, 'hour');
+        const stopped = await t.call('PATCH', `/v1/products/${id}`, { ...sk, body: { rental: null } });
+        assert.equal(stopped.body.rental, null);
+
+        // Refusals change nothing.
+        const before = await t.fingerprint();
+        const customer = await t.customer();
+        const refusals: [string, string, Record<string, unknown>, number, string][] = [
+          ['POST', '/v1/categories', { ...sk, body: { name: 'Gear', slug: 'gear' } }, 409, 'conflict'],
+          [
+            'POST',
+            '/v1/categories',
+            { ...sk, body: { name: 'X', slug: 'Not A Slug' } },
+            400,
+            'validation_failed',
+          ],
+          [
+            'POST',
+            '/v1/categories',
+            { ...sk, body: { name: 'X', slug: 'x', parentId: '00000000-0000-4000-8000-000000000000' } },
+            404,
+            'not_found',
+          ],
+          [
+            'POST',
+            '/v1/categories',
+            { token: customer.token, body: { name: 'X', slug: 'x' } },
+            403,
+            'forbidden',
+          ],
+          ['POST', `/v1/products/${id}/units`, { ...sk, body: { serial: 'CAM-9-003' } }, 422, 'not_rentable'],
+          [
+            'POST',
+            '/v1/products',
+            {
+              ...sk,
+              body: {
+                sku: 'CAM-10',
+                name: 'Camera',
+                price: { amount: 0, currency: 'EUR' },
+                rental: { basePrice: { amount: 1, currency: 'USD' }, pricingUnit: 'day' },
+              },
+            },
+            400,
+            'validation_failed',
+          ],
+          [
+            'POST',
+            '/v1/products',
+            {
+              ...sk,
+              body: {
+                sku: 'CAM-11',
+                name: 'Camera',
+                price: { amount: 0, currency: 'EUR' },
+                rental: {
+                  basePrice: { amount: 1, currency: 'EUR' },
+                  pricingUnit: 'day',
+                  categoryId: '00000000-0000-4000-8000-000000000000',
+                },
+              },
+            },
+            404,
+            'not_found',
+          ],
+          [
+            'PATCH',
+            `/v1/inventory-items/${unit.body.id}`,
+            { ...sk, body: { status: 'lost' } },
+            400,
+            'validation_failed',
+          ],
+          [
+            'PATCH',
+            '/v1/inventory-items/00000000-0000-4000-8000-000000000000',
+            { ...sk, body: { status: 'retired' } },
+            404,
+            'not_found',
+          ],
+        ];
+        const afterCustomer = await t.fingerprint();
+        for (const [method, path, options, status, code] of refusals) {
+          const reply = await t.call(method, path, options);
+          assert.equal(reply.status, status, `${method} ${path}: ${JSON.stringify(reply.body)}`);
+          assert.equal(reply.body.code, code, `${method} ${path}`);
+        }
+        assert.deepEqual(await t.fingerprint(), afterCustomer, 'refusals changed nothing');
+        assert.notDeepEqual(before, afterCustomer, 'the fingerprint sees changes');
+      }));
+
     it('lets a customer confirm their own order when the store takes payment at pickup', () =>
       withApp(kind, async (t) => {
         const { productId } = await createRentalProduct(

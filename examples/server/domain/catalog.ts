@@ -4,6 +4,7 @@ import type {
   PricingUnit,
   Product,
   RentalTerms,
+  RentalTermsInput,
   ProductCreate,
   ProductListQuery,
   ProductUpdate,
@@ -158,10 +159,28 @@ export async function listProducts(
 }
 
 function skuConflict(error: unknown): never {
-  if (pgError(error)?.constraint === 'products_store_sku_key') {
+  const constraint = pgError(error)?.constraint;
+  if (constraint === 'products_store_sku_key') {
     throw new ApiError(409, ProblemCode.conflict, 'Another product of this store has that SKU.');
   }
+  if (constraint === 'products_store_category_fkey') throw notFound('category');
   throw error;
+}
+
+/** The columns of rental terms (`null` stops renting), after checking the currency. */
+function rentalColumns(rental: RentalTermsInput | null, currency: string, field: string) {
+  if (!rental) return { isRentable: false };
+  if (rental.basePrice.currency !== currency) {
+    throw new ApiError(400, ProblemCode.validationFailed, `Prices of this store are in ${currency}.`, {
+      errors: [{ path: `${field}.currency`, message: `Expected ${currency}`, code: 'invalid_value' }],
+    });
+  }
+  return {
+    isRentable: true,
+    basePriceCents: rental.basePrice.amount,
+    pricingUnit: rental.pricingUnit,
+    categoryId: rental.categoryId ?? null,
+  };
 }
 
 export async function createProduct(db: Database, actor: Actor, input: ProductCreate, now: Date) {
@@ -184,12 +203,13 @@ export async function createProduct(db: Database, actor: Actor, input: ProductCr
           priceCents: input.price.amount,
           currency: input.price.currency,
           isActive: input.isActive ?? true,
+          ...(input.rental && rentalColumns(input.rental, store.currency, 'body.rental.basePrice')),
           createdAt: now,
           updatedAt: now,
         })
         .returning();
-      const product = serializeProduct(row!);
-      await audit(tx, actor, 'product.create', 'product', product.id, null, product, now);
+      const [product] = await withRentalTerms(tx, [row!]);
+      await audit(tx, actor, 'product.create', 'product', product!.id, null, product, now);
       return product!;
     });
   } catch (error) {
@@ -213,6 +233,8 @@ export async function updateProduct(db: Database, actor: Actor, id: string, inpu
           ...(input.images !== undefined && { images: input.images }),
           ...(input.price !== undefined && { priceCents: input.price.amount }),
           ...(input.isActive !== undefined && { isActive: input.isActive }),
+          ...(input.rental !== undefined &&
+            rentalColumns(input.rental, before.currency, 'body.rental.basePrice')),
           updatedAt: now,
         })
         .where(and(eq(schema.products.storeId, actor.storeId), eq(schema.products.id, id)))

@@ -2,7 +2,13 @@ import { and, eq } from 'drizzle-orm';
 import {
   AvailabilityQuery,
   AvailabilityResult,
+  Category,
+  CategoryCreate,
   CategoryTree,
+  InventoryItem,
+  InventoryItemCreate,
+  InventoryItemList,
+  InventoryItemUpdate,
   Handover,
   HandoverCreate,
   LoyaltyAccount,
@@ -33,6 +39,7 @@ import {
   quoteRental,
 } from '../domain/rentals.js';
 import { loyaltyAccount, subscriptionPlans } from '../domain/loyalty.js';
+import { createCategory, createUnit, listUnits, updateUnit } from '../domain/inventory.js';
 import {
   assignSchedule,
   cancelRental,
@@ -77,6 +84,74 @@ export function rentalRoutes(router: Router): void {
         success: { status: 200, schema: CategoryTree, description: 'The category tree.' },
       },
       async ({ services, auth }) => categoryTree(services.db, auth.storeId),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/categories',
+        operationId: 'createCategory',
+        summary: 'Create a category',
+        description:
+          'A category of the rental catalog, at the root or below `parentId`. Secret key or owner.',
+        tag: 'Rentals',
+        access: 'owner',
+        body: CategoryCreate,
+        success: { status: 201, schema: Category, description: 'The new category.' },
+        errors: [404, 409],
+      },
+      async ({ c, services, auth, body }) =>
+        createCategory(services.db, actorOf(c, auth), body, services.clock.now()),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/products/:id/units',
+        operationId: 'listProductUnits',
+        summary: 'Units of a product',
+        description:
+          'Every physical unit of the product with its serial and condition. Staff, owner or secret key.',
+        tag: 'Rentals',
+        access: 'staff',
+        success: { status: 200, schema: InventoryItemList, description: 'The units, by serial.' },
+        errors: [404],
+      },
+      async ({ services, auth, params }) => listUnits(services.db, auth.storeId, params.id!),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/products/:id/units',
+        operationId: 'createProductUnit',
+        summary: 'Add a unit to a rentable product',
+        description:
+          'A physical unit (serial unique in the store), `available` or `maintenance`. The product needs rental ' +
+          'terms first (422 `not_rentable`). Secret key or owner.',
+        tag: 'Rentals',
+        access: 'owner',
+        body: InventoryItemCreate,
+        success: { status: 201, schema: InventoryItem, description: 'The new unit.' },
+        errors: [404, 409, 422],
+      },
+      async ({ c, services, auth, params, body }) =>
+        createUnit(services.db, actorOf(c, auth), params.id!, body, services.clock.now()),
+    )
+    .add(
+      {
+        method: 'patch',
+        path: '/inventory-items/:id',
+        operationId: 'updateInventoryItem',
+        summary: 'Change a unit’s condition',
+        description:
+          '`available`, `maintenance` or `retired`. Units in maintenance or retired are never offered again; ' +
+          'rentals that already hold the unit keep it. Secret key or owner.',
+        tag: 'Rentals',
+        access: 'owner',
+        body: InventoryItemUpdate,
+        success: { status: 200, schema: InventoryItem, description: 'The unit.' },
+        errors: [404],
+      },
+      async ({ c, services, auth, params, body }) =>
+        updateUnit(services.db, actorOf(c, auth), params.id!, body.status, services.clock.now()),
     )
     .add(
       {
