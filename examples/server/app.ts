@@ -33,6 +33,8 @@ import { reservationRoutes } from './routes/reservations.js';
 import { waitlistRoutes } from './routes/waitlist.js';
 import { customerRoutes } from './routes/customers.js';
 import { rentalRoutes } from './routes/rentals.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { WebhookDeliverer, webhookSettings, type WebhookSettings } from './domain/webhook-delivery.js';
 
 z.config(en());
 
@@ -48,6 +50,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Extra routes mounted before the API (the demo store pages). */
   extend?: (app: Hono<AppEnv>) => void;
+  /** Outbound webhooks: development mode (`allowPrivateUrls`), attempt timeout, lease… @default defaultWebhookSettings */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 export interface DropSlotApp {
@@ -56,7 +60,9 @@ export interface DropSlotApp {
   openapi: Record<string, unknown>;
   /** Expires due holds and marks overdue rentals now (what the sweeper does every second); returns how many. */
   sweep(): Promise<number>;
-  /** Starts the background sweeper; returns a stop function. */
+  /** Runs one webhook delivery pass now (what the workers do every second); returns how many messages it attempted. */
+  deliverWebhooks(): Promise<number>;
+  /** Starts the background sweeper and webhook delivery; returns a stop function. */
   startWorkers(intervalMs?: number): () => void;
   close(): Promise<void>;
 }
@@ -96,7 +102,9 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
       handle,
       options.rateLimits === undefined ? defaultRateLimits : options.rateLimits,
     ),
+    webhooks: webhookSettings(options.webhooks),
   };
+  const deliverer = new WebhookDeliverer(handle.db, clock, log, services.webhooks);
 
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
@@ -166,6 +174,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   waitlistRoutes(router);
   customerRoutes(router);
   rentalRoutes(router);
+  webhookRoutes(router);
   const openapi = buildOpenApi(router.specs, options.publicUrl ?? '/');
 
   app.get('/openapi.json', (c) => c.json(openapi));
@@ -212,6 +221,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     services,
     openapi,
     sweep,
+    deliverWebhooks: () => deliverer.runOnce(),
     startWorkers(intervalMs = 1000) {
       let running = false;
       const timer = setInterval(() => {
@@ -222,13 +232,24 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
           .finally(() => (running = false));
       }, intervalMs);
       const purge = setInterval(() => void purgeIdempotencyKeys(services).catch(() => {}), 3600_000);
+      let delivering = false;
+      const webhooks = setInterval(() => {
+        if (delivering) return;
+        delivering = true;
+        deliverer
+          .runOnce()
+          .catch((error) => log.error('webhook delivery failed', { error: String(error) }))
+          .finally(() => (delivering = false));
+      }, intervalMs);
       return () => {
         clearInterval(timer);
         clearInterval(purge);
+        clearInterval(webhooks);
       };
     },
     async close() {
       await live.stop();
+      await deliverer.close();
     },
   };
 }

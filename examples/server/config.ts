@@ -9,6 +9,12 @@ export interface Config {
   publicUrl: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   trustProxy: boolean;
+  /**
+   * Development mode for webhooks: receiver URLs may resolve to loopback and private addresses (a receiver on this
+   * machine). `WEBHOOK_ALLOW_PRIVATE_URLS=true|false`; by default on for the embedded demo (no DATABASE_URL) unless
+   * NODE_ENV is production, off with PostgreSQL.
+   */
+  webhookAllowPrivateUrls: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,5 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     logLevel: level,
     trustProxy: env.TRUST_PROXY === 'true',
+    webhookAllowPrivateUrls:
+      env.WEBHOOK_ALLOW_PRIVATE_URLS !== undefined && env.WEBHOOK_ALLOW_PRIVATE_URLS !== ''
+        ? env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true'
+        : !env.DATABASE_URL && env.NODE_ENV !== 'production',
   };
 }

@@ -18,6 +18,7 @@ const dropslot = await createApp({
   log: config.logLevel === 'silent' ? silentLogger : consoleLogger,
   publicUrl: config.publicUrl,
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
+  webhooks: { allowPrivateUrls: config.webhookAllowPrivateUrls },
   extend(app) {
     // The demo store at the root URL, with the widgets embedded by their script tag. Without its keys (the database
     // was seeded elsewhere) the page cannot be filled in, and says so.

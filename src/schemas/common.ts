@@ -113,6 +113,7 @@ export const ProblemCode = {
   promoExhausted: 'promo_exhausted',
   insufficientPoints: 'insufficient_points',
   quoteChanged: 'quote_changed',
+  urlNotAllowed: 'url_not_allowed',
   internal: 'internal_error',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

@@ -15,3 +15,5 @@ export * from './waitlist.js';
 export * from './customers.js';
 export * from './stream.js';
 export * from './rentals.js';
+export * from './webhooks.js';
+export * from './audit.js';

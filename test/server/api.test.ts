@@ -1398,6 +1398,15 @@ for (const kind of databaseKinds) {
           'POST /v1/rentals/{id}/cancel',
           'PATCH /v1/rentals/{id}/schedules/{scheduleId}',
           'POST /v1/handovers',
+          'POST /v1/webhook-endpoints',
+          'GET /v1/webhook-endpoints',
+          'GET /v1/webhook-endpoints/{id}',
+          'PATCH /v1/webhook-endpoints/{id}',
+          'DELETE /v1/webhook-endpoints/{id}',
+          'POST /v1/webhook-endpoints/{id}/rotate-secret',
+          'GET /v1/webhook-endpoints/{id}/deliveries',
+          'POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver',
+          'GET /v1/audit-logs',
         ];
         for (const pair of required) assert.ok(documented.has(pair), `${pair} is documented`);
 

@@ -6,6 +6,7 @@ import { createApp, type DropSlotApp } from '../../examples/server/app.js';
 import { ManualClock } from '../../examples/server/clock.js';
 import { rows, schema, type DatabaseHandle } from '../../examples/server/db/index.js';
 import type { RateLimitConfig } from '../../examples/server/http/rate-limit.js';
+import type { WebhookSettings } from '../../examples/server/domain/webhook-delivery.js';
 import { createStore, createUser, type CreatedStore } from '../../examples/server/seed.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './db.js';
 
@@ -58,12 +59,21 @@ let customerSeq = 0;
 
 export async function startTestApp(
   kind: DatabaseKind,
-  options: { rateLimits?: RateLimitConfig | false; database?: TestDatabase } = {},
+  options: {
+    rateLimits?: RateLimitConfig | false;
+    database?: TestDatabase;
+    webhooks?: Partial<WebhookSettings>;
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(kind));
   const handle = await database.open();
   const clock = new ManualClock(START);
-  const dropslot = await createApp({ db: handle, clock, rateLimits: options.rateLimits ?? false });
+  const dropslot = await createApp({
+    db: handle,
+    clock,
+    rateLimits: options.rateLimits ?? false,
+    ...(options.webhooks && { webhooks: options.webhooks }),
+  });
   const store = await createStore(
     handle.db,
     { name: 'Test store', slug: `test-${Math.random().toString(36).slice(2)}` },
@@ -222,7 +232,7 @@ export async function startTestApp(
 export async function withApp(
   kind: DatabaseKind,
   body: (t: TestApp) => Promise<void>,
-  options: { rateLimits?: RateLimitConfig | false } = {},
+  options: { rateLimits?: RateLimitConfig | false; webhooks?: Partial<WebhookSettings> } = {},
 ): Promise<void> {
   const t = await startTestApp(kind, options);
   try {
