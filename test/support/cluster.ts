@@ -12,6 +12,10 @@ export interface Cluster {
   agent: Agent;
   setClock(at: number): Promise<void>;
   sweep(): Promise<number[]>;
+  /** Runs one webhook delivery pass on every worker; how many messages each attempted. */
+  deliverWebhooks(): Promise<number[]>;
+  /** Kills worker `index` with `signal` (SIGKILL: no shutdown code runs) and waits for it to exit. */
+  kill(index: number, signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,13 +77,25 @@ export async function startCluster(options: {
         urls.map(async (url) => (await post(`${url}/__control/sweep`, {})).expired as number),
       );
     },
+    async deliverWebhooks() {
+      return Promise.all(
+        urls.map(async (url) => (await post(`${url}/__control/deliver`, {})).attempted as number),
+      );
+    },
+    async kill(index, signal = 'SIGKILL') {
+      const child = children[index]!;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill(signal);
+      await exited;
+    },
     async stop() {
       await agent.close();
       await Promise.all(
         children.map(
           (child) =>
             new Promise<void>((resolve) => {
-              if (child.exitCode !== null) return resolve();
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
               child.once('exit', () => resolve());
               child.kill('SIGTERM');
               setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
