@@ -101,6 +101,14 @@ export const WebhookSecretRotate = named(
 );
 export type WebhookSecretRotate = z.infer<typeof WebhookSecretRotate>;
 
+/** The answer of `DELETE /webhook-endpoints/{id}`. */
+export const WebhookEndpointDeleted = named(
+  'WebhookEndpointDeleted',
+  'A deleted webhook endpoint.',
+  z.object({ id: Id, deleted: z.literal(true) }),
+);
+export type WebhookEndpointDeleted = z.infer<typeof WebhookEndpointDeleted>;
+
 export const WebhookEndpointList = Page('WebhookEndpointList', WebhookEndpoint);
 export type WebhookEndpointList = z.infer<typeof WebhookEndpointList>;
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
+import { verifyWebhook } from '../../src/index.js';
 import { rows, transaction } from '../../examples/server/db/index.js';
 import { recordEvent } from '../../examples/server/domain/events.js';
 import {
@@ -182,7 +183,8 @@ for (const kind of databaseKinds) {
           const deleted = await t.call('DELETE', `/v1/webhook-endpoints/${created.id}`, {
             key: t.store.secretKey,
           });
-          assert.equal(deleted.status, 204);
+          assert.equal(deleted.status, 200);
+          assert.deepEqual(deleted.body, { id: created.id, deleted: true });
           const gone = await t.call('GET', `/v1/webhook-endpoints/${created.id}`, { key: t.store.secretKey });
           assert.equal(gone.status, 404);
         },
@@ -352,6 +354,11 @@ for (const kind of databaseKinds) {
               );
               assert.match(String(request.headers['webhook-signature']), /^v1,[A-Za-z0-9+/]+=*$/);
               const payload = verify(endpoint.secret, request) as Record<string, any>;
+              // The SDK's helper accepts it too.
+              const event = await verifyWebhook(endpoint.secret, request.headers, request.body, {
+                now: Number(request.headers['webhook-timestamp']) * 1000,
+              });
+              assert.deepEqual(event, payload);
               assert.equal(payload.type, 'reservation.created');
               assert.equal(payload.data.reservationId, reply.body.id);
               assert.deepEqual(Object.keys(payload), ['type', 'timestamp', 'data']);
@@ -408,6 +415,12 @@ for (const kind of databaseKinds) {
             assert.equal(String(afterOverlap.headers['webhook-signature']).split(' ').length, 1);
             verify(fresh, afterOverlap);
             assert.throws(() => verify(endpoint.secret, afterOverlap), /No matching signature/);
+            const sdkAt = { now: Number(afterOverlap.headers['webhook-timestamp']) * 1000 };
+            await verifyWebhook([endpoint.secret, fresh], afterOverlap.headers, afterOverlap.body, sdkAt);
+            await assert.rejects(
+              verifyWebhook(endpoint.secret, afterOverlap.headers, afterOverlap.body, sdkAt),
+              /No matching signature/,
+            );
 
             // `expiresPreviousAfter: 0` drops the old secret at once.
             const again = await t.call('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, {

@@ -8,6 +8,7 @@ import {
   WebhookDeliveryListQuery,
   WebhookEndpoint,
   WebhookEndpointCreate,
+  WebhookEndpointDeleted,
   WebhookEndpointList,
   WebhookEndpointUpdate,
   WebhookEndpointWithSecret,
@@ -121,12 +122,12 @@ export function webhookRoutes(router: Router): void {
         description: 'Deletes the endpoint with its pending messages and delivery log.',
         tag: 'Webhooks',
         access: 'owner',
-        success: { status: 204, description: 'Deleted.' },
+        success: { status: 200, schema: WebhookEndpointDeleted, description: 'Deleted.' },
         errors: [404],
       },
       async ({ c, services, auth, params }) => {
         await deleteEndpoint(services.db, actorOf(c, auth), params.id!, services.clock.now());
-        return undefined;
+        return { id: params.id!, deleted: true as const };
       },
     )
     .add(
