@@ -15,7 +15,7 @@ import {
   RETRY_SCHEDULE_MS,
   retryDelay,
 } from '../../examples/server/domain/webhook-delivery.js';
-import { createUser } from '../../examples/server/seed.js';
+import { createStore, createUser } from '../../examples/server/seed.js';
 import { databaseKinds } from '../support/db.js';
 import { withApp, type TestApp } from '../support/app.js';
 import { startReceiver, type Received, type Receiver } from '../support/receiver.js';
@@ -179,6 +179,28 @@ for (const kind of databaseKinds) {
           assert.equal(missing.status, 404);
           assert.deepEqual(await t.fingerprint(), before);
           assert.equal(await count(t, 'webhook_endpoints'), endpointsBefore);
+
+          // Another store's secret key sees none of this store's endpoints.
+          const other = await createStore(
+            t.handle.db,
+            { name: 'Other', slug: `other-${Date.now()}` },
+            t.clock.now(),
+          );
+          for (const [method, path] of [
+            ['GET', `/v1/webhook-endpoints/${created.id}`],
+            ['PATCH', `/v1/webhook-endpoints/${created.id}`],
+            ['DELETE', `/v1/webhook-endpoints/${created.id}`],
+            ['POST', `/v1/webhook-endpoints/${created.id}/rotate-secret`],
+            ['GET', `/v1/webhook-endpoints/${created.id}/deliveries`],
+          ] as const) {
+            const reply = await t.call(method, path, {
+              key: other.secretKey,
+              ...(method === 'PATCH' && { body: { description: 'x' } }),
+            });
+            assert.equal(reply.status, 404, `${method} ${path}`);
+          }
+          const otherList = await t.call('GET', '/v1/webhook-endpoints', { key: other.secretKey });
+          assert.deepEqual(otherList.body.data, []);
 
           const deleted = await t.call('DELETE', `/v1/webhook-endpoints/${created.id}`, {
             key: t.store.secretKey,
@@ -622,6 +644,24 @@ for (const kind of databaseKinds) {
             assert.equal(message.status, 'pending');
             assert.equal(message.attempts[0].statusCode, null);
             assert.match(message.attempts[0].error, /127\.0\.0\.1.*public addresses only/);
+
+            // Rebinding between the check and the connection: the connection's own lookup refuses the new address.
+            let lookups = 0;
+            dns['public.example.test'] = ['93.184.215.14'];
+            const flip = t.dropslot.services.webhooks.resolve;
+            t.dropslot.services.webhooks.resolve = async (host) => {
+              lookups++;
+              return lookups === 1 ? flip(host) : ['127.0.0.1'];
+            };
+            t.clock.set(Date.parse(message.nextAttemptAt));
+            assert.equal(await t.dropslot.deliverWebhooks(), 1);
+            assert.equal(lookups, 2, 'checked once, then resolved again by the connection');
+            assert.equal(receiver.received.length, 0);
+            const [after] = await deliveries(t, endpoint.id);
+            assert.match(
+              after.attempts[1].error,
+              /resolves to 127\.0\.0\.1; webhooks go to public addresses only/,
+            );
           } finally {
             await receiver.close();
           }

@@ -114,6 +114,18 @@ export function messageBody(payload: { type: string; timestamp: string; data: un
   return JSON.stringify({ type: payload.type, timestamp: payload.timestamp, data: payload.data });
 }
 
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+async function drain(body: AsyncIterable<Uint8Array> | null): Promise<void> {
+  if (!body) return;
+  let read = 0;
+  // Leaving the loop early cancels the stream.
+  for await (const chunk of body) {
+    read += chunk.byteLength;
+    if (read >= MAX_RESPONSE_BYTES) return;
+  }
+}
+
 function describeError(error: unknown): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 'timeout';
@@ -136,7 +148,13 @@ export class WebhookDeliverer {
     this.settings = settings;
     this.#agent = new Agent({
       connect: {
-        lookup: guardedLookup({ allowPrivate: settings.allowPrivateUrls, resolve: settings.resolve }),
+        // Read at each connection, so the settings object stays the one source of truth.
+        lookup: guardedLookup({
+          get allowPrivate() {
+            return settings.allowPrivateUrls;
+          },
+          resolve: (hostname) => settings.resolve(hostname),
+        }),
       },
       keepAliveTimeout: 4_000,
     });
@@ -214,7 +232,8 @@ export class WebhookDeliverer {
         dispatcher: this.#agent,
       });
       // Read (and discard) the body within the same timeout: a receiver that never finishes is a timeout too.
-      await response.arrayBuffer();
+      // Only the first 64 KiB are read; the rest is not waited for.
+      await drain(response.body);
       const ok = response.status >= 200 && response.status < 300;
       return {
         statusCode: response.status,
