@@ -4,7 +4,7 @@
  * keeps each `webhook-id` once (deliveries are at least once: a retry of a message already stored is acknowledged,
  * not stored again).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appendFile } from 'node:fs/promises';
 // In your project: import { verifyWebhook, WebhookVerificationError } from 'dropslot';
@@ -26,8 +26,8 @@ export interface ReceiverOptions {
   path?: string;
   /** Appends each new event as one JSON line here, if set. */
   file?: string;
-  /** Called once per new event. */
-  onEvent?: (event: ReceivedEvent) => void;
+  /** Called once per new event, with the request's headers and raw body (to archive or re-verify them). */
+  onEvent?: (event: ReceivedEvent, request: { headers: IncomingHttpHeaders; body: Buffer }) => void;
   /** Seconds a message's timestamp may be off. @default 300 */
   toleranceSeconds?: number;
   /** The current time, for tests. @default Date.now */
@@ -63,7 +63,8 @@ export async function startWebhookReceiver(options: ReceiverOptions): Promise<We
       void (async () => {
         try {
           // Verify the raw bytes as received: re-serialised JSON would not match the signature.
-          const event = await verifyWebhook(options.secrets, req.headers, Buffer.concat(chunks), {
+          const body = Buffer.concat(chunks);
+          const event = await verifyWebhook(options.secrets, req.headers, body, {
             toleranceSeconds: options.toleranceSeconds,
             now: options.now?.(),
           });
@@ -73,7 +74,7 @@ export async function startWebhookReceiver(options: ReceiverOptions): Promise<We
             const received = { id, ...event };
             if (options.file) await appendFile(options.file, JSON.stringify(received) + '\n');
             events.push(received);
-            options.onEvent?.(received);
+            options.onEvent?.(received, { headers: req.headers, body });
           }
           res.writeHead(204).end();
         } catch (error) {

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
 import { startWebhookReceiver } from '../../examples/webhook-receiver/receiver.js';
 import { databaseKinds } from '../support/db.js';
 import { withApp } from '../support/app.js';
@@ -16,11 +17,27 @@ for (const kind of databaseKinds) {
         async (t) => {
           const file = path.join(mkdtempSync(path.join(tmpdir(), 'receiver-')), 'events.jsonl');
           const secrets: string[] = [];
+          let checked = 0;
           const receiver = await startWebhookReceiver({
             secrets,
             port: 0,
             file,
             now: () => t.clock.now().getTime(),
+            // Every message the example accepts also verifies with the standardwebhooks package.
+            onEvent: (event, request) => {
+              const realNow = Date.now;
+              Date.now = () => Number(request.headers['webhook-timestamp']) * 1000;
+              try {
+                const payload = new Webhook(secrets[0]!).verify(
+                  request.body,
+                  request.headers as Record<string, string>,
+                );
+                assert.deepEqual(payload, { type: event.type, timestamp: event.timestamp, data: event.data });
+                checked++;
+              } finally {
+                Date.now = realNow;
+              }
+            },
           });
           try {
             const created = await t.call('POST', '/v1/webhook-endpoints', {
@@ -64,6 +81,7 @@ for (const kind of databaseKinds) {
             assert.equal(again.status, 202);
             assert.equal(await t.dropslot.deliverWebhooks(), 1);
             assert.equal(receiver.events.length, 2);
+            assert.equal(checked, 2);
             const lines = readFileSync(file, 'utf8')
               .trim()
               .split('\n')
