@@ -201,6 +201,13 @@ for (const kind of databaseKinds) {
           }
           const otherList = await t.call('GET', '/v1/webhook-endpoints', { key: other.secretKey });
           assert.deepEqual(otherList.body.data, []);
+          // And the database itself refuses a message of one store to another store's endpoint.
+          await assert.rejects(
+            t.handle.db.execute(
+              sql`insert into webhook_events (store_id, endpoint_id, type, payload)
+                  values (${other.storeId}, ${created.id}, 'reservation.created', '{}')`,
+            ),
+          );
 
           const deleted = await t.call('DELETE', `/v1/webhook-endpoints/${created.id}`, {
             key: t.store.secretKey,

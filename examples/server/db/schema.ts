@@ -496,7 +496,10 @@ export const webhookEndpoints = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('webhook_endpoints_store_idx').on(t.storeId)],
+  (t) => [
+    index('webhook_endpoints_store_idx').on(t.storeId),
+    unique('webhook_endpoints_store_id_key').on(t.storeId, t.id),
+  ],
 );
 
 export const webhookEvents = pgTable(
@@ -540,6 +543,13 @@ export const webhookEvents = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`delivery_status = 'pending'`),
     index('webhook_events_endpoint_idx').on(t.endpointId, t.createdAt),
+    unique('webhook_events_store_id_key').on(t.storeId, t.id),
+    // Tenancy in the database: a message's endpoint belongs to the message's store.
+    foreignKey({
+      name: 'webhook_events_store_endpoint_fkey',
+      columns: [t.storeId, t.endpointId],
+      foreignColumns: [webhookEndpoints.storeId, webhookEndpoints.id],
+    }).onDelete('cascade'),
   ],
 );
 
@@ -560,7 +570,14 @@ export const webhookAttempts = pgTable(
     error: text('error'),
     durationMs: integer('duration_ms').notNull(),
   },
-  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attemptedAt)],
+  (t) => [
+    index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attemptedAt),
+    foreignKey({
+      name: 'webhook_attempts_store_delivery_fkey',
+      columns: [t.storeId, t.deliveryId],
+      foreignColumns: [webhookEvents.storeId, webhookEvents.id],
+    }).onDelete('cascade'),
+  ],
 );
 
 export const auditLogs = pgTable(

@@ -23,9 +23,14 @@ ALTER TABLE "webhook_events" ADD COLUMN "last_attempt_at" timestamp with time zo
 ALTER TABLE "webhook_events" ADD COLUMN "last_status_code" integer;--> statement-breakpoint
 ALTER TABLE "webhook_events" ADD COLUMN "last_error" text;--> statement-breakpoint
 ALTER TABLE "webhook_events" ADD COLUMN "delivered_at" timestamp with time zone;--> statement-breakpoint
+-- The composite keys first: the tenancy foreign keys below reference them.
+ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_store_id_key" UNIQUE("store_id","id");--> statement-breakpoint
+ALTER TABLE "webhook_events" ADD CONSTRAINT "webhook_events_store_id_key" UNIQUE("store_id","id");--> statement-breakpoint
 ALTER TABLE "webhook_attempts" ADD CONSTRAINT "webhook_attempts_store_id_stores_id_fk" FOREIGN KEY ("store_id") REFERENCES "public"."stores"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_attempts" ADD CONSTRAINT "webhook_attempts_delivery_id_webhook_events_id_fk" FOREIGN KEY ("delivery_id") REFERENCES "public"."webhook_events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_attempts" ADD CONSTRAINT "webhook_attempts_store_delivery_fkey" FOREIGN KEY ("store_id","delivery_id") REFERENCES "public"."webhook_events"("store_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "webhook_attempts_delivery_idx" ON "webhook_attempts" USING btree ("delivery_id","attempted_at");--> statement-breakpoint
+ALTER TABLE "webhook_events" ADD CONSTRAINT "webhook_events_store_endpoint_fkey" FOREIGN KEY ("store_id","endpoint_id") REFERENCES "public"."webhook_endpoints"("store_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 -- The outbox: every domain event row (whoever writes it: recordEvent, or the single-statement reserve's CTE) becomes
 -- one message per active endpoint of its store subscribed to its type, in the transaction that writes the event.
 -- The message id (`webhook-id`) is derived from the event, so it is the same on every attempt and every endpoint.
