@@ -12,6 +12,8 @@ import { storeResource, type StoreResource } from './resources/store.js';
 import { timeResource, type TimeResource } from './resources/time.js';
 import { waitlistResource, type WaitlistResource } from './resources/waitlist.js';
 import { notificationsResource, type NotificationsResource } from './resources/notifications.js';
+import { webhookEndpointsResource, type WebhookEndpointsResource } from './resources/webhook-endpoints.js';
+import { auditLogsResource, type AuditLogsResource } from './resources/audit-logs.js';
 
 /**
  * Options of {@link createClient} shared by both kinds of key.
@@ -111,6 +113,10 @@ export interface DropSlotClient {
   readonly rentals: RentalsResource;
   /** `/v1/notifications` and `/v1/customers/me/notifications`. */
   readonly notifications: NotificationsResource;
+  /** `/v1/webhook-endpoints`: CRUD, secret rotation and the delivery log (secret key or owner). */
+  readonly webhookEndpoints: WebhookEndpointsResource;
+  /** `GET /v1/audit-logs` (secret key or owner). */
+  readonly auditLogs: AuditLogsResource;
   /** Server time estimated from `/v1/time` probes. Call `clock.sync()` once before relying on it. */
   readonly clock: ServerClock;
   /** The customer token sent as `X-Customer-Token`, or `null`. */
@@ -167,6 +173,8 @@ export function createClient(options: ClientOptions): DropSlotClient {
     customers: customersResource(transport),
     rentals: rentalsResource(transport),
     notifications: notificationsResource(transport),
+    webhookEndpoints: webhookEndpointsResource(transport),
+    auditLogs: auditLogsResource(transport),
     // Probes are not retried: a retried probe's round trip says nothing about the offset.
     clock: createServerClock({ probe: async (signal) => (await time.now({ signal, maxRetries: 0 })).now }),
     get customerToken() {

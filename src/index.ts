@@ -38,6 +38,17 @@ export type { StoreResource } from './resources/store.js';
 export type { TimeResource } from './resources/time.js';
 export type { WaitlistResource } from './resources/waitlist.js';
 export type { NotificationsResource } from './resources/notifications.js';
+export type { WebhookDeliveriesResource, WebhookEndpointsResource } from './resources/webhook-endpoints.js';
+export type { AuditLogsResource } from './resources/audit-logs.js';
+
+// Webhooks
+export { verifyWebhook, WebhookVerificationError } from './webhooks.js';
+export type {
+  VerifyWebhookOptions,
+  WebhookEvent,
+  WebhookHeaders,
+  WebhookVerificationReason,
+} from './webhooks.js';
 
 // Errors
 export {
@@ -156,3 +167,19 @@ export type {
   NotificationStatus,
   NotificationTemplateName,
 } from './schemas/notifications.js';
+export type {
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookDeliveryListQuery,
+  WebhookDeliveryStatus,
+  WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEndpointDeleted,
+  WebhookEndpointList,
+  WebhookEndpointUpdate,
+  WebhookEndpointWithSecret,
+  WebhookPayload,
+  WebhookSecretRotate,
+} from './schemas/webhooks.js';
+export type { AuditLog, AuditLogList, AuditLogListQuery } from './schemas/audit.js';

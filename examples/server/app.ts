@@ -36,6 +36,8 @@ import { rentalRoutes } from './routes/rentals.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { LogChannel, type Channel } from './notifications/channel.js';
 import { Notifier, type NotifierOptions, type PassResult } from './notifications/worker.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { WebhookDeliverer, webhookSettings, type WebhookSettings } from './domain/webhook-delivery.js';
 
 z.config(en());
 
@@ -53,6 +55,8 @@ export interface AppOptions {
   extend?: (app: Hono<AppEnv>) => void;
   /** How notifications are sent (channel, reminder lead times, retries). @default the server log */
   notifications?: NotifierOptions & { channel?: Channel };
+  /** Outbound webhooks: development mode (`allowPrivateUrls`), attempt timeout, lease… @default defaultWebhookSettings */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 export interface DropSlotApp {
@@ -61,7 +65,9 @@ export interface DropSlotApp {
   openapi: Record<string, unknown>;
   /** Expires due holds and marks overdue rentals now (what the sweeper does every second); returns how many. */
   sweep(): Promise<number>;
-  /** Starts the background sweeper; returns a stop function. */
+  /** Runs one webhook delivery pass now (what the workers do every second); returns how many messages it attempted. */
+  deliverWebhooks(): Promise<number>;
+  /** Starts the background sweeper and webhook delivery; returns a stop function. */
   startWorkers(intervalMs?: number): () => void;
   /** The notification worker: derives notifications from new events and sends the due ones. */
   notifier: Notifier;
@@ -105,7 +111,9 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
       handle,
       options.rateLimits === undefined ? defaultRateLimits : options.rateLimits,
     ),
+    webhooks: webhookSettings(options.webhooks),
   };
+  const deliverer = new WebhookDeliverer(handle.db, clock, log, services.webhooks);
 
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
@@ -176,6 +184,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   customerRoutes(router);
   rentalRoutes(router);
   notificationRoutes(router);
+  webhookRoutes(router);
   const openapi = buildOpenApi(router.specs, options.publicUrl ?? '/');
 
   app.get('/openapi.json', (c) => c.json(openapi));
@@ -232,6 +241,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     sweep,
     notifier,
     notify,
+    deliverWebhooks: () => deliverer.runOnce(),
     startWorkers(intervalMs = 1000) {
       let running = false;
       const timer = setInterval(() => {
@@ -250,15 +260,26 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
           .catch((error) => log.error('notification worker failed', { error: String(error) }))
           .finally(() => (notifying = false));
       }, intervalMs);
+      let delivering = false;
+      const webhooks = setInterval(() => {
+        if (delivering) return;
+        delivering = true;
+        deliverer
+          .runOnce()
+          .catch((error) => log.error('webhook delivery failed', { error: String(error) }))
+          .finally(() => (delivering = false));
+      }, intervalMs);
       return () => {
         clearInterval(timer);
         clearInterval(purge);
         clearInterval(notifications);
+        clearInterval(webhooks);
       };
     },
     async close() {
       await live.stop();
       await notifier.channel.close?.();
+      await deliverer.close();
     },
   };
 }

@@ -16,6 +16,12 @@ export interface Config {
     logFile: string;
     leads: { holdExpiring: number; rentalPickup: number; rentalReturn: number };
   };
+  /**
+   * Development mode for webhooks: receiver URLs may resolve to loopback and private addresses (a receiver on this
+   * machine). `WEBHOOK_ALLOW_PRIVATE_URLS=true|false`; by default on for the embedded demo (no DATABASE_URL) unless
+   * NODE_ENV is production, off with PostgreSQL.
+   */
+  webhookAllowPrivateUrls: boolean;
 }
 
 /** A lead time in seconds from the environment, in milliseconds. */
@@ -61,5 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         rentalReturn: leadSeconds(env, 'NOTIFY_RETURN_LEAD_SECONDS', 86_400),
       },
     },
+    webhookAllowPrivateUrls:
+      env.WEBHOOK_ALLOW_PRIVATE_URLS !== undefined && env.WEBHOOK_ALLOW_PRIVATE_URLS !== ''
+        ? env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true'
+        : !env.DATABASE_URL && env.NODE_ENV !== 'production',
   };
 }

@@ -24,6 +24,7 @@ const dropslot = await createApp({
   },
   publicUrl: config.publicUrl,
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
+  webhooks: { allowPrivateUrls: config.webhookAllowPrivateUrls },
   extend(app) {
     // The demo store at the root URL, with the widgets embedded by their script tag. Without its keys (the database
     // was seeded elsewhere) the page cannot be filled in, and says so.

@@ -5,6 +5,7 @@ import type { KeyCache } from './http/auth.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { LiveHub } from './live.js';
 import type { Semaphore } from './semaphore.js';
+import type { WebhookSettings } from './domain/webhook-delivery.js';
 
 /** Everything a route needs, built once per app by `createApp`. */
 export interface Services {
@@ -18,6 +19,8 @@ export interface Services {
   /** Admits reserves to the database no faster than the pool can take them. */
   reserveGate: Semaphore;
   log: Logger;
+  /** Receiver URL rules and delivery settings of outbound webhooks. */
+  webhooks: WebhookSettings;
 }
 
 export interface Logger {

@@ -114,6 +114,7 @@ export const ProblemCode = {
   insufficientPoints: 'insufficient_points',
   quoteChanged: 'quote_changed',
   paymentRequired: 'payment_required',
+  urlNotAllowed: 'url_not_allowed',
   internal: 'internal_error',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

@@ -16,3 +16,5 @@ export * from './customers.js';
 export * from './stream.js';
 export * from './rentals.js';
 export * from './notifications.js';
+export * from './webhooks.js';
+export * from './audit.js';

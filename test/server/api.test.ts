@@ -1406,6 +1406,15 @@ for (const kind of databaseKinds) {
           'PATCH /v1/inventory-items/{id}',
           'GET /v1/customers/me/notifications',
           'GET /v1/notifications',
+          'POST /v1/webhook-endpoints',
+          'GET /v1/webhook-endpoints',
+          'GET /v1/webhook-endpoints/{id}',
+          'PATCH /v1/webhook-endpoints/{id}',
+          'DELETE /v1/webhook-endpoints/{id}',
+          'POST /v1/webhook-endpoints/{id}/rotate-secret',
+          'GET /v1/webhook-endpoints/{id}/deliveries',
+          'POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver',
+          'GET /v1/audit-logs',
         ];
         for (const pair of required) assert.ok(documented.has(pair), `${pair} is documented`);
 

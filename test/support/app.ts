@@ -6,6 +6,7 @@ import { createApp, type AppOptions, type DropSlotApp } from '../../examples/ser
 import { ManualClock } from '../../examples/server/clock.js';
 import { rows, schema, type DatabaseHandle } from '../../examples/server/db/index.js';
 import type { RateLimitConfig } from '../../examples/server/http/rate-limit.js';
+import type { WebhookSettings } from '../../examples/server/domain/webhook-delivery.js';
 import { createStore, createUser, type CreatedStore } from '../../examples/server/seed.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './db.js';
 
@@ -62,6 +63,7 @@ export async function startTestApp(
     rateLimits?: RateLimitConfig | false;
     database?: TestDatabase;
     notifications?: AppOptions['notifications'];
+    webhooks?: Partial<WebhookSettings>;
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(kind));
@@ -72,6 +74,7 @@ export async function startTestApp(
     clock,
     rateLimits: options.rateLimits ?? false,
     notifications: options.notifications,
+    ...(options.webhooks && { webhooks: options.webhooks }),
   });
   const store = await createStore(
     handle.db,
@@ -231,7 +234,11 @@ export async function startTestApp(
 export async function withApp(
   kind: DatabaseKind,
   body: (t: TestApp) => Promise<void>,
-  options: { rateLimits?: RateLimitConfig | false; notifications?: AppOptions['notifications'] } = {},
+  options: {
+    rateLimits?: RateLimitConfig | false;
+    notifications?: AppOptions['notifications'];
+    webhooks?: Partial<WebhookSettings>;
+  } = {},
 ): Promise<void> {
   const t = await startTestApp(kind, options);
   try {

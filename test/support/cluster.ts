@@ -14,6 +14,10 @@ export interface Cluster {
   sweep(): Promise<number[]>;
   /** One notification pass on every process at once; what each did. */
   notify(): Promise<Record<string, unknown>[]>;
+  /** Runs one webhook delivery pass on every worker; how many messages each attempted. */
+  deliverWebhooks(): Promise<number[]>;
+  /** Kills worker `index` with `signal` (SIGKILL: no shutdown code runs) and waits for it to exit. */
+  kill(index: number, signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,13 +82,25 @@ export async function startCluster(options: {
     async notify() {
       return Promise.all(urls.map((url) => post(`${url}/__control/notify`, {})));
     },
+    async deliverWebhooks() {
+      return Promise.all(
+        urls.map(async (url) => (await post(`${url}/__control/deliver`, {})).attempted as number),
+      );
+    },
+    async kill(index, signal = 'SIGKILL') {
+      const child = children[index]!;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill(signal);
+      await exited;
+    },
     async stop() {
       await agent.close();
       await Promise.all(
         children.map(
           (child) =>
             new Promise<void>((resolve) => {
-              if (child.exitCode !== null) return resolve();
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
               child.once('exit', () => resolve());
               child.kill('SIGTERM');
               setTimeout(() => child.kill('SIGKILL'), 5_000).unref();

@@ -36,6 +36,10 @@ const dropslot = await createApp({
       batchSize: Number(process.env.NOTIFY_BATCH ?? 50),
     },
   }),
+  webhooks: {
+    allowPrivateUrls: process.env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true',
+    ...(process.env.WEBHOOK_TIMEOUT_MS && { timeoutMs: Number(process.env.WEBHOOK_TIMEOUT_MS) }),
+  },
   extend(app) {
     app.post('/__control/clock', async (c) => {
       const { at } = (await c.req.json()) as { at: number };
@@ -45,6 +49,7 @@ const dropslot = await createApp({
     app.get('/__control/subscribers', (c) => c.json({ count: dropslot.services.live.subscriberCount() }));
     app.post('/__control/sweep', async (c) => c.json({ expired: await dropslot.sweep() }));
     app.post('/__control/notify', async (c) => c.json(await dropslot.notify()));
+    app.post('/__control/deliver', async (c) => c.json({ attempted: await dropslot.deliverWebhooks() }));
     // The benchmark's baseline: the naive read-then-insert a hand-rolled backend would do (it oversells).
     app.post('/__bench/naive-reserve', async (c) => {
       const { slotId, userId } = (await c.req.json()) as { slotId: string; userId: string };

@@ -525,10 +525,24 @@ export const webhookEndpoints = pgTable(
     url: text('url').notNull(),
     secret: text('secret').notNull(),
     active: boolean('active').notNull().default(true),
+    description: text('description'),
+    /** Event types delivered to this endpoint; `*` means every type. */
+    enabledEvents: text('enabled_events')
+      .array()
+      .notNull()
+      .default(sql`'{*}'::text[]`),
+    /** The secret before the last rotation, still signing (second signature) until `previousSecretExpiresAt`. */
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: ts('previous_secret_expires_at'),
+    disabledAt: ts('disabled_at'),
+    disabledReason: text('disabled_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('webhook_endpoints_store_idx').on(t.storeId)],
+  (t) => [
+    index('webhook_endpoints_store_idx').on(t.storeId),
+    unique('webhook_endpoints_store_id_key').on(t.storeId, t.id),
+  ],
 );
 
 export const webhookEvents = pgTable(
@@ -546,6 +560,19 @@ export const webhookEvents = pgTable(
     deliveryStatus: text('delivery_status').notNull().default('pending'),
     retryCount: integer('retry_count').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at'),
+    /** The domain event this message reports (written by the `events` trigger in the event's transaction). */
+    eventId: uuid('event_id'),
+    /** `webhook-id`: one stable id per message, the same on every attempt. */
+    messageId: text('message_id')
+      .notNull()
+      .default(sql`'msg_' || replace(gen_random_uuid()::text, '-', '')`),
+    /** The lease of the worker delivering it now: another worker may take the row once `locked_until` passed. */
+    leaseToken: uuid('lease_token'),
+    lockedUntil: ts('locked_until'),
+    lastAttemptAt: ts('last_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    deliveredAt: ts('delivered_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -559,6 +586,40 @@ export const webhookEvents = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`delivery_status = 'pending'`),
     index('webhook_events_endpoint_idx').on(t.endpointId, t.createdAt),
+    unique('webhook_events_store_id_key').on(t.storeId, t.id),
+    // Tenancy in the database: a message's endpoint belongs to the message's store.
+    foreignKey({
+      name: 'webhook_events_store_endpoint_fkey',
+      columns: [t.storeId, t.endpointId],
+      foreignColumns: [webhookEndpoints.storeId, webhookEndpoints.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** One HTTP attempt of a webhook message: what the receiver answered (or the transport error) and how long it took. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: id(),
+    storeId: uuid('store_id')
+      .notNull()
+      .references(() => stores.id, { onDelete: 'cascade' }),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    attemptedAt: ts('attempted_at').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [
+    index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attemptedAt),
+    foreignKey({
+      name: 'webhook_attempts_store_delivery_fkey',
+      columns: [t.storeId, t.deliveryId],
+      foreignColumns: [webhookEvents.storeId, webhookEvents.id],
+    }).onDelete('cascade'),
   ],
 );
 
