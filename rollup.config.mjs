@@ -109,18 +109,31 @@ const library = {
 
 const zodShim = fileURLToPath(new URL('./components/internal/zod-mini-shim.ts', import.meta.url));
 const kyShim = fileURLToPath(new URL('./components/internal/ky-shim.ts', import.meta.url));
+const serverOnlyShim = fileURLToPath(new URL('./components/internal/server-only-shim.ts', import.meta.url));
+/** SDK resources that need a secret key: never used in a page, replaced by `serverOnlyShim` in browser bundles. */
+const SERVER_ONLY_RESOURCES = /[\\/]resources[\\/](webhook-endpoints|audit-logs)\.js$/;
+const lazyRentalsShim = fileURLToPath(new URL('./components/internal/lazy-rentals-shim.ts', import.meta.url));
 
 /**
  * The size measures of the browser bundles (docs/decisions/0002): `zod/mini` resolves to a pass-through shim (no
- * response validation) and `ky` to a minimal fetch wrapper. Any other zod or ky entry is refused, so the full libraries
+ * response validation), `ky` to a minimal fetch wrapper, the secret-key-only SDK resources (webhook endpoints,
+ * audit logs) to stubs that reject, and the client's rentals resource to a proxy that loads it on first use. Any other zod or ky entry is refused, so the full libraries
  * can never slip into a browser bundle unnoticed.
  */
 export function browserShims() {
   return {
     name: 'dropslot-browser-shims',
-    resolveId(source) {
+    resolveId(source, importer) {
       if (source === 'zod/mini') return zodShim;
+      // The client's rentals resource loads on first use (a chunk); the shim itself imports the real module.
+      if (
+        /[\\/]resources[\\/]rentals\.js$/.test(source) &&
+        importer &&
+        /[\\/]src[\\/]client\.ts$/.test(importer)
+      )
+        return lazyRentalsShim;
       if (source === 'ky') return kyShim;
+      if (SERVER_ONLY_RESOURCES.test(source)) return serverOnlyShim;
       if (source === 'zod' || source.startsWith('zod/') || source.startsWith('ky/')) {
         throw new Error(
           `A browser bundle cannot import "${source}": only "zod/mini" and "ky" (both shimmed) are.`,

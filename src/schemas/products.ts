@@ -1,7 +1,50 @@
 import * as z from 'zod/mini';
 import { Id, ListQuery, Money, Page, Timestamp } from './common.js';
 import { named } from './registry.js';
-import { RentalTerms, RentalTermsInput } from './rentals.js';
+
+/** How a rental is priced: per started hour, day (24 h) or week (7 × 24 h). */
+export const PricingUnit = z.enum(['hour', 'day', 'week']);
+export type PricingUnit = z.infer<typeof PricingUnit>;
+
+/** An image, 3D model or AR scene of a product. */
+export const ProductAsset = named(
+  'ProductAsset',
+  'A media asset of a product.',
+  z.object({
+    id: Id,
+    type: z.enum(['image', '3d', 'ar']),
+    url: z.string(),
+    drmProtected: z.boolean(),
+  }),
+);
+export type ProductAsset = z.infer<typeof ProductAsset>;
+
+/** The rental terms of a rentable product: price per pricing unit, category, media, units in service. */
+export const RentalTerms = named(
+  'RentalTerms',
+  'The rental terms of a product: base price per pricing unit, its category, media assets and units in service.',
+  z.object({
+    categoryId: z.nullable(Id),
+    basePrice: Money,
+    pricingUnit: PricingUnit,
+    assets: z.array(ProductAsset),
+    /** Units that can be rented at all (status `available`; maintenance and retired units are not counted). */
+    unitsInService: z.int(),
+  }),
+);
+export type RentalTerms = z.infer<typeof RentalTerms>;
+
+/** The rental terms a product is created or updated with (`rental` of `POST /products` and `PATCH /products/{id}`). */
+export const RentalTermsInput = named(
+  'RentalTermsInput',
+  'Rent the product out: price of one pricing unit (in the store currency) and its category.',
+  z.strictObject({
+    basePrice: Money,
+    pricingUnit: PricingUnit,
+    categoryId: z.optional(z.nullable(Id)),
+  }),
+);
+export type RentalTermsInput = z.infer<typeof RentalTermsInput>;
 
 /** A product of the store's catalog. Drops release a product; rentals rent units of one. */
 export const Product = named(
