@@ -33,6 +33,11 @@ import { reservationRoutes } from './routes/reservations.js';
 import { waitlistRoutes } from './routes/waitlist.js';
 import { customerRoutes } from './routes/customers.js';
 import { rentalRoutes } from './routes/rentals.js';
+import { paymentRoutes } from './routes/payments.js';
+import { processRefunds } from './domain/payments.js';
+import type { PaymentProvider } from './payments/provider.js';
+import { TestProvider, TEST_SIGNATURE_HEADER, type TestProviderOptions } from './payments/test-provider.js';
+import { StripeProvider, type StripeOptions } from './payments/stripe.js';
 
 z.config(en());
 
@@ -46,6 +51,8 @@ export interface AppOptions {
   rateLimits?: RateLimitConfig | false;
   /** Public base URL, for the OpenAPI `servers` entry. @default '' (same origin) */
   publicUrl?: string;
+  /** Payment providers: Stripe when given (then new payments use it), the built-in test provider always. */
+  payments?: { stripe?: StripeOptions | undefined; test?: TestProviderOptions };
   /** Extra routes mounted before the API (the demo store pages). */
   extend?: (app: Hono<AppEnv>) => void;
 }
@@ -83,6 +90,9 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   const handle = options.db;
   const live = new LiveHub(clock);
   await live.start(handle);
+  const testProvider = await TestProvider.load(handle.db, clock, options.payments?.test);
+  const providers = new Map<string, PaymentProvider>([['test', testProvider]]);
+  if (options.payments?.stripe) providers.set('stripe', new StripeProvider(options.payments.stripe));
   const services: Services = {
     db: handle.db,
     handle,
@@ -92,6 +102,8 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     tokens: await Tokens.load(handle.db, clock),
     keys: new KeyCache(),
     reserveGate: new Semaphore(handle.poolSize),
+    payments: { default: providers.get(options.payments?.stripe ? 'stripe' : 'test')!, byName: providers },
+    testProvider,
     rateLimiter: new RateLimiter(
       handle,
       options.rateLimits === undefined ? defaultRateLimits : options.rateLimits,
@@ -166,6 +178,16 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   waitlistRoutes(router);
   customerRoutes(router);
   rentalRoutes(router);
+  paymentRoutes(router);
+  // The test provider's signed events reach the same inbound webhook route as Stripe's, in process.
+  testProvider.attach(async (body, signature) => {
+    const response = await app.request('/v1/webhooks/test', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signature },
+    });
+    return response.ok;
+  });
   const openapi = buildOpenApi(router.specs, options.publicUrl ?? '/');
 
   app.get('/openapi.json', (c) => c.json(openapi));
@@ -205,8 +227,14 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   });
   options.extend?.(app);
 
-  const sweep = async () =>
-    (await expireDue(services.db, clock.now())) + (await markOverdue(services.db, clock.now()));
+  const sweep = async () => {
+    const changed =
+      (await expireDue(services.db, clock.now())) + (await markOverdue(services.db, clock.now()));
+    // Payments' background work (not counted): undelivered test provider events, refunds still to call.
+    await testProvider.deliverPending();
+    await processRefunds(services);
+    return changed;
+  };
   return {
     app,
     services,

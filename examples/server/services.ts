@@ -5,6 +5,8 @@ import type { KeyCache } from './http/auth.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { LiveHub } from './live.js';
 import type { Semaphore } from './semaphore.js';
+import type { PaymentProviders } from './domain/payments.js';
+import type { TestProvider } from './payments/test-provider.js';
 
 /** Everything a route needs, built once per app by `createApp`. */
 export interface Services {
@@ -18,6 +20,9 @@ export interface Services {
   /** Admits reserves to the database no faster than the pool can take them. */
   reserveGate: Semaphore;
   log: Logger;
+  /** Payment providers: the built-in test provider always, Stripe when configured. */
+  payments: PaymentProviders;
+  testProvider: TestProvider;
 }
 
 export interface Logger {

@@ -113,6 +113,12 @@ export const ProblemCode = {
   promoExhausted: 'promo_exhausted',
   insufficientPoints: 'insufficient_points',
   quoteChanged: 'quote_changed',
+  paymentRequired: 'payment_required',
+  paymentNotRequired: 'payment_not_required',
+  alreadyPaid: 'already_paid',
+  invalidSignature: 'invalid_signature',
+  providerNotConfigured: 'provider_not_configured',
+  providerError: 'provider_error',
   internal: 'internal_error',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

@@ -15,3 +15,4 @@ export * from './waitlist.js';
 export * from './customers.js';
 export * from './stream.js';
 export * from './rentals.js';
+export * from './payments.js';

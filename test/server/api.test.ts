@@ -1398,6 +1398,12 @@ for (const kind of databaseKinds) {
           'POST /v1/rentals/{id}/cancel',
           'PATCH /v1/rentals/{id}/schedules/{scheduleId}',
           'POST /v1/handovers',
+          'POST /v1/payments',
+          'GET /v1/payments/{id}',
+          'GET /v1/invoices/{id}',
+          'POST /v1/webhooks/stripe',
+          'POST /v1/webhooks/test',
+          'POST /v1/test-provider/intents/{intent}/authenticate',
         ];
         for (const pair of required) assert.ok(documented.has(pair), `${pair} is documented`);
 

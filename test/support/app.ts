@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { createApp, type DropSlotApp } from '../../examples/server/app.js';
+import { createApp, type AppOptions, type DropSlotApp } from '../../examples/server/app.js';
 import { ManualClock } from '../../examples/server/clock.js';
 import { rows, schema, type DatabaseHandle } from '../../examples/server/db/index.js';
 import type { RateLimitConfig } from '../../examples/server/http/rate-limit.js';
@@ -46,7 +46,9 @@ export interface TestApp {
     startsAt?: Date;
     endsAt?: Date;
     rule?: Record<string, number>;
-  }): Promise<{ dropId: string; slotIds: string[] }>;
+    /** The product's price: a priced drop's holds are paid before confirmation. @default 0 (a free drop) */
+    priceCents?: number;
+  }): Promise<{ dropId: string; slotIds: string[]; productId: string }>;
   /** Row counts of every table, capacity sums and rental statuses (text): equal before and after means nothing changed. */
   fingerprint(): Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -58,12 +60,21 @@ let customerSeq = 0;
 
 export async function startTestApp(
   kind: DatabaseKind,
-  options: { rateLimits?: RateLimitConfig | false; database?: TestDatabase } = {},
+  options: {
+    rateLimits?: RateLimitConfig | false;
+    database?: TestDatabase;
+    payments?: AppOptions['payments'];
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(kind));
   const handle = await database.open();
   const clock = new ManualClock(START);
-  const dropslot = await createApp({ db: handle, clock, rateLimits: options.rateLimits ?? false });
+  const dropslot = await createApp({
+    db: handle,
+    clock,
+    rateLimits: options.rateLimits ?? false,
+    payments: options.payments,
+  });
   const store = await createStore(
     handle.db,
     { name: 'Test store', slug: `test-${Math.random().toString(36).slice(2)}` },
@@ -127,7 +138,7 @@ export async function startTestApp(
         sku: `SKU-${Math.random().toString(36).slice(2, 10)}`,
         name: 'Sneaker',
         currency: 'EUR',
-        priceCents: 10000,
+        priceCents: o.priceCents ?? 0,
       })
       .returning();
     const startsAt = o.startsAt ?? new Date(clock.now().getTime() - 60_000);
@@ -156,7 +167,7 @@ export async function startTestApp(
       if (slot.status !== 201) throw new Error(`slot: ${slot.status} ${JSON.stringify(slot.body)}`);
       slotIds.push(slot.body.id);
     }
-    return { dropId: created.body.id, slotIds };
+    return { dropId: created.body.id, slotIds, productId: product!.id };
   };
 
   const fingerprint = async () => {
@@ -222,7 +233,7 @@ export async function startTestApp(
 export async function withApp(
   kind: DatabaseKind,
   body: (t: TestApp) => Promise<void>,
-  options: { rateLimits?: RateLimitConfig | false } = {},
+  options: { rateLimits?: RateLimitConfig | false; payments?: AppOptions['payments'] } = {},
 ): Promise<void> {
   const t = await startTestApp(kind, options);
   try {
