@@ -11,6 +11,12 @@ import { slotsResource, type SlotsResource } from './resources/slots.js';
 import { storeResource, type StoreResource } from './resources/store.js';
 import { timeResource, type TimeResource } from './resources/time.js';
 import { waitlistResource, type WaitlistResource } from './resources/waitlist.js';
+import {
+  invoicesResource,
+  paymentsResource,
+  type InvoicesResource,
+  type PaymentsResource,
+} from './resources/payments.js';
 
 /**
  * Options of {@link createClient} shared by both kinds of key.
@@ -108,6 +114,10 @@ export interface DropSlotClient {
   readonly customers: CustomersResource;
   /** `/v1/rentals`, `/v1/rental-quotes`, `/v1/handovers`, `/v1/categories` and product availability. */
   readonly rentals: RentalsResource;
+  /** `/v1/payments`: pay a held reservation of a paid drop or a rental invoice. */
+  readonly payments: PaymentsResource;
+  /** `/v1/invoices`: rental invoices. */
+  readonly invoices: InvoicesResource;
   /** Server time estimated from `/v1/time` probes. Call `clock.sync()` once before relying on it. */
   readonly clock: ServerClock;
   /** The customer token sent as `X-Customer-Token`, or `null`. */
@@ -163,6 +173,8 @@ export function createClient(options: ClientOptions): DropSlotClient {
     checkIns: checkInsResource(transport),
     customers: customersResource(transport),
     rentals: rentalsResource(transport),
+    payments: paymentsResource(transport),
+    invoices: invoicesResource(transport),
     // Probes are not retried: a retried probe's round trip says nothing about the offset.
     clock: createServerClock({ probe: async (signal) => (await time.now({ signal, maxRetries: 0 })).now }),
     get customerToken() {

@@ -30,6 +30,7 @@ export type {
   RentalsResource,
 } from './resources/rentals.js';
 export type { ReservationsResource } from './resources/reservations.js';
+export type { InvoicesResource, PaymentsResource } from './resources/payments.js';
 export type { SlotsResource } from './resources/slots.js';
 export type { StoreResource } from './resources/store.js';
 export type { TimeResource } from './resources/time.js';
@@ -136,3 +137,11 @@ export type {
   RentalScheduleUpdate,
 } from './schemas/rentals.js';
 export type { DropPhaseEvent, SlotCapacityEvent, StreamEventName, StreamSnapshot } from './schemas/stream.js';
+export type {
+  Payment,
+  PaymentCreate,
+  PaymentError,
+  PaymentNextAction,
+  PaymentProvider,
+  PaymentStatus,
+} from './schemas/payments.js';

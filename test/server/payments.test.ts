@@ -124,7 +124,7 @@ for (const kind of databaseKinds) {
         // Paying again is refused; retrieving shows the same payment.
         const again = await pay(t, customer.token, { reservationId, paymentMethod: 'pm_card_visa' });
         assert.equal(again.status, 409);
-        assert.equal(again.body.code, 'invalid_state');
+        assert.equal(again.body.code, 'already_paid');
         const got = await t.call('GET', `/v1/payments/${paid.body.id}`, { token: customer.token });
         assert.equal(got.status, 200);
         assert.equal(got.body.status, 'succeeded');

@@ -12,6 +12,8 @@ export interface Cluster {
   agent: Agent;
   setClock(at: number): Promise<void>;
   sweep(): Promise<number[]>;
+  /** Kills worker `index` at once (SIGKILL), as a crash would. */
+  kill(index: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,13 +75,21 @@ export async function startCluster(options: {
         urls.map(async (url) => (await post(`${url}/__control/sweep`, {})).expired as number),
       );
     },
+    async kill(index) {
+      const child = children[index]!;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    },
     async stop() {
       await agent.close();
       await Promise.all(
         children.map(
           (child) =>
             new Promise<void>((resolve) => {
-              if (child.exitCode !== null) return resolve();
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
               child.once('exit', () => resolve());
               child.kill('SIGTERM');
               setTimeout(() => child.kill('SIGKILL'), 5_000).unref();

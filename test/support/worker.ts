@@ -28,6 +28,7 @@ const dropslot = await createApp({
           authPerIp: { points: 1_000_000, duration: 10 },
           trustProxy: false,
         },
+  payments: { test: { latencyMs: Number(process.env.TEST_PROVIDER_LATENCY_MS ?? 0) } },
   extend(app) {
     app.post('/__control/clock', async (c) => {
       const { at } = (await c.req.json()) as { at: number };

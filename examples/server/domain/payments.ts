@@ -116,6 +116,13 @@ async function payableTarget(
     if (Number(product!.price) <= 0) {
       throw problem(ProblemCode.paymentNotRequired, 'This drop is free: confirm the hold instead.');
     }
+    if (row.state !== 'PENDING') {
+      const [paid] = await deps.db
+        .select({ id: p.id })
+        .from(p)
+        .where(and(eq(p.reservationId, row.id), eq(p.status, 'succeeded')));
+      if (paid) throw problem(ProblemCode.alreadyPaid, 'This reservation is paid.', { paymentId: paid.id });
+    }
     if (row.state === 'PENDING' && row.expiresAt && row.expiresAt <= now) {
       await expireReservation(deps.db, row.id, now);
       throw problem(ProblemCode.holdExpired, 'The hold expired before it was paid; reserve again.');
