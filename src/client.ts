@@ -14,6 +14,12 @@ import { waitlistResource, type WaitlistResource } from './resources/waitlist.js
 import { notificationsResource, type NotificationsResource } from './resources/notifications.js';
 import { webhookEndpointsResource, type WebhookEndpointsResource } from './resources/webhook-endpoints.js';
 import { auditLogsResource, type AuditLogsResource } from './resources/audit-logs.js';
+import {
+  invoicesResource,
+  paymentsResource,
+  type InvoicesResource,
+  type PaymentsResource,
+} from './resources/payments.js';
 
 /**
  * Options of {@link createClient} shared by both kinds of key.
@@ -117,6 +123,10 @@ export interface DropSlotClient {
   readonly webhookEndpoints: WebhookEndpointsResource;
   /** `GET /v1/audit-logs` (secret key or owner). */
   readonly auditLogs: AuditLogsResource;
+  /** `/v1/payments`: pay a held reservation of a paid drop or a rental invoice. */
+  readonly payments: PaymentsResource;
+  /** `/v1/invoices`: rental invoices. */
+  readonly invoices: InvoicesResource;
   /** Server time estimated from `/v1/time` probes. Call `clock.sync()` once before relying on it. */
   readonly clock: ServerClock;
   /** The customer token sent as `X-Customer-Token`, or `null`. */
@@ -175,6 +185,8 @@ export function createClient(options: ClientOptions): DropSlotClient {
     notifications: notificationsResource(transport),
     webhookEndpoints: webhookEndpointsResource(transport),
     auditLogs: auditLogsResource(transport),
+    payments: paymentsResource(transport),
+    invoices: invoicesResource(transport),
     // Probes are not retried: a retried probe's round trip says nothing about the offset.
     clock: createServerClock({ probe: async (signal) => (await time.now({ signal, maxRetries: 0 })).now }),
     get customerToken() {

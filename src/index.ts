@@ -33,6 +33,7 @@ export type {
   SubscriptionPlansResource,
 } from './resources/rentals.js';
 export type { ReservationsResource } from './resources/reservations.js';
+export type { InvoicesResource, PaymentsResource } from './resources/payments.js';
 export type { SlotsResource } from './resources/slots.js';
 export type { StoreResource } from './resources/store.js';
 export type { TimeResource } from './resources/time.js';
@@ -183,3 +184,11 @@ export type {
   WebhookSecretRotate,
 } from './schemas/webhooks.js';
 export type { AuditLog, AuditLogList, AuditLogListQuery } from './schemas/audit.js';
+export type {
+  Payment,
+  PaymentCreate,
+  PaymentError,
+  PaymentNextAction,
+  PaymentProvider,
+  PaymentStatus,
+} from './schemas/payments.js';

@@ -38,6 +38,11 @@ import { LogChannel, type Channel } from './notifications/channel.js';
 import { Notifier, type NotifierOptions, type PassResult } from './notifications/worker.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { WebhookDeliverer, webhookSettings, type WebhookSettings } from './domain/webhook-delivery.js';
+import { paymentRoutes } from './routes/payments.js';
+import { processRefunds } from './domain/payments.js';
+import type { PaymentProvider } from './payments/provider.js';
+import { TestProvider, TEST_SIGNATURE_HEADER, type TestProviderOptions } from './payments/test-provider.js';
+import { StripeProvider, type StripeOptions } from './payments/stripe.js';
 
 z.config(en());
 
@@ -51,6 +56,8 @@ export interface AppOptions {
   rateLimits?: RateLimitConfig | false;
   /** Public base URL, for the OpenAPI `servers` entry. @default '' (same origin) */
   publicUrl?: string;
+  /** Payment providers: Stripe when given (then new payments use it), the built-in test provider always. */
+  payments?: { stripe?: StripeOptions | undefined; test?: TestProviderOptions };
   /** Extra routes mounted before the API (the demo store pages). */
   extend?: (app: Hono<AppEnv>) => void;
   /** How notifications are sent (channel, reminder lead times, retries). @default the server log */
@@ -98,6 +105,9 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   const handle = options.db;
   const live = new LiveHub(clock);
   await live.start(handle);
+  const testProvider = await TestProvider.load(handle.db, clock, options.payments?.test);
+  const providers = new Map<string, PaymentProvider>([['test', testProvider]]);
+  if (options.payments?.stripe) providers.set('stripe', new StripeProvider(options.payments.stripe));
   const services: Services = {
     db: handle.db,
     handle,
@@ -107,6 +117,8 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     tokens: await Tokens.load(handle.db, clock),
     keys: new KeyCache(),
     reserveGate: new Semaphore(handle.poolSize),
+    payments: { default: providers.get(options.payments?.stripe ? 'stripe' : 'test')!, byName: providers },
+    testProvider,
     rateLimiter: new RateLimiter(
       handle,
       options.rateLimits === undefined ? defaultRateLimits : options.rateLimits,
@@ -185,6 +197,16 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   rentalRoutes(router);
   notificationRoutes(router);
   webhookRoutes(router);
+  paymentRoutes(router);
+  // The test provider's signed events reach the same inbound webhook route as Stripe's, in process.
+  testProvider.attach(async (body, signature) => {
+    const response = await app.request('/v1/webhooks/test', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: signature },
+    });
+    return response.ok;
+  });
   const openapi = buildOpenApi(router.specs, options.publicUrl ?? '/');
 
   app.get('/openapi.json', (c) => c.json(openapi));
@@ -224,8 +246,6 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   });
   options.extend?.(app);
 
-  const sweep = async () =>
-    (await expireDue(services.db, clock.now())) + (await markOverdue(services.db, clock.now()));
   const notifier = new Notifier(
     services.db,
     clock,
@@ -234,6 +254,14 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     options.notifications,
   );
   const notify = () => notifier.pass();
+  const sweep = async () => {
+    const changed =
+      (await expireDue(services.db, clock.now())) + (await markOverdue(services.db, clock.now()));
+    // Payments' background work (not counted): undelivered test provider events, refunds still to call.
+    await testProvider.deliverPending();
+    await processRefunds(services);
+    return changed;
+  };
   return {
     app,
     services,

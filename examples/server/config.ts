@@ -22,6 +22,8 @@ export interface Config {
    * NODE_ENV is production, off with PostgreSQL.
    */
   webhookAllowPrivateUrls: boolean;
+  /** Stripe, when `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` are both set (`STRIPE_PUBLISHABLE_KEY` for the page). */
+  stripe: { secretKey: string; webhookSecret: string; publishableKey: string | undefined } | undefined;
 }
 
 /** A lead time in seconds from the environment, in milliseconds. */
@@ -71,5 +73,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env.WEBHOOK_ALLOW_PRIVATE_URLS !== undefined && env.WEBHOOK_ALLOW_PRIVATE_URLS !== ''
         ? env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true'
         : !env.DATABASE_URL && env.NODE_ENV !== 'production',
+    stripe:
+      env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+        ? {
+            secretKey: env.STRIPE_SECRET_KEY,
+            webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+            publishableKey: env.STRIPE_PUBLISHABLE_KEY || undefined,
+          }
+        : undefined,
   };
 }

@@ -25,6 +25,7 @@ const dropslot = await createApp({
   publicUrl: config.publicUrl,
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
   webhooks: { allowPrivateUrls: config.webhookAllowPrivateUrls },
+  payments: config.stripe && { stripe: { ...config.stripe, returnUrl: `${config.publicUrl}/` } },
   extend(app) {
     // The demo store at the root URL, with the widgets embedded by their script tag. Without its keys (the database
     // was seeded elsewhere) the page cannot be filled in, and says so.
@@ -54,6 +55,7 @@ server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
     `  API reference  ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
     `  Health         ${url}/healthz`,
     `  Notifications  ${config.notifications.smtpUrl ? 'email via SMTP_URL' : config.notifications.logFile === '-' ? 'server log' : config.notifications.logFile}`,
+    `  Payments       ${config.stripe ? `Stripe (webhook: ${url}/v1/webhooks/stripe)` : 'built-in test provider (pm_card_visa, pm_card_declined, pm_card_requires_action)'}`,
     '',
     keys
       ? `  Demo store keys\n    publishable  ${keys.publishableKey}\n    secret       ${keys.secretKey}`

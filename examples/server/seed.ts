@@ -174,6 +174,8 @@ export async function seedDemo(
       now,
     );
     const { storeId } = keys;
+    // The demo store takes payment at pickup: its shoppers confirm their holds themselves (see docs/payments.md).
+    await tx.update(schema.stores).set({ dropPaymentRequired: false }).where(eq(schema.stores.id, storeId));
     const [branch] = await tx
       .insert(schema.branches)
       .values({

@@ -6,6 +6,8 @@ import type { RateLimiter } from './http/rate-limit.js';
 import type { LiveHub } from './live.js';
 import type { Semaphore } from './semaphore.js';
 import type { WebhookSettings } from './domain/webhook-delivery.js';
+import type { PaymentProviders } from './domain/payments.js';
+import type { TestProvider } from './payments/test-provider.js';
 
 /** Everything a route needs, built once per app by `createApp`. */
 export interface Services {
@@ -21,6 +23,9 @@ export interface Services {
   log: Logger;
   /** Receiver URL rules and delivery settings of outbound webhooks. */
   webhooks: WebhookSettings;
+  /** Payment providers: the built-in test provider always, Stripe when configured. */
+  payments: PaymentProviders;
+  testProvider: TestProvider;
 }
 
 export interface Logger {

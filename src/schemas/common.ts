@@ -115,6 +115,11 @@ export const ProblemCode = {
   quoteChanged: 'quote_changed',
   paymentRequired: 'payment_required',
   urlNotAllowed: 'url_not_allowed',
+  paymentNotRequired: 'payment_not_required',
+  alreadyPaid: 'already_paid',
+  invalidSignature: 'invalid_signature',
+  providerNotConfigured: 'provider_not_configured',
+  providerError: 'provider_error',
   internal: 'internal_error',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

@@ -18,3 +18,4 @@ export * from './rentals.js';
 export * from './notifications.js';
 export * from './webhooks.js';
 export * from './audit.js';
+export * from './payments.js';

@@ -1415,6 +1415,12 @@ for (const kind of databaseKinds) {
           'GET /v1/webhook-endpoints/{id}/deliveries',
           'POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver',
           'GET /v1/audit-logs',
+          'POST /v1/payments',
+          'GET /v1/payments/{id}',
+          'GET /v1/invoices/{id}',
+          'POST /v1/webhooks/stripe',
+          'POST /v1/webhooks/test',
+          'POST /v1/test-provider/intents/{intent}/authenticate',
         ];
         for (const pair of required) assert.ok(documented.has(pair), `${pair} is documented`);
 

@@ -47,7 +47,9 @@ export interface TestApp {
     startsAt?: Date;
     endsAt?: Date;
     rule?: Record<string, number>;
-  }): Promise<{ dropId: string; slotIds: string[] }>;
+    /** The product's price: a priced drop's holds are paid before confirmation. @default 0 (a free drop) */
+    priceCents?: number;
+  }): Promise<{ dropId: string; slotIds: string[]; productId: string }>;
   /** Row counts of every table, capacity sums and rental statuses (text): equal before and after means nothing changed. */
   fingerprint(): Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -64,6 +66,7 @@ export async function startTestApp(
     database?: TestDatabase;
     notifications?: AppOptions['notifications'];
     webhooks?: Partial<WebhookSettings>;
+    payments?: AppOptions['payments'];
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(kind));
@@ -75,6 +78,7 @@ export async function startTestApp(
     rateLimits: options.rateLimits ?? false,
     notifications: options.notifications,
     ...(options.webhooks && { webhooks: options.webhooks }),
+    payments: options.payments,
   });
   const store = await createStore(
     handle.db,
@@ -139,7 +143,7 @@ export async function startTestApp(
         sku: `SKU-${Math.random().toString(36).slice(2, 10)}`,
         name: 'Sneaker',
         currency: 'EUR',
-        priceCents: 10000,
+        priceCents: o.priceCents ?? 0,
       })
       .returning();
     const startsAt = o.startsAt ?? new Date(clock.now().getTime() - 60_000);
@@ -168,7 +172,7 @@ export async function startTestApp(
       if (slot.status !== 201) throw new Error(`slot: ${slot.status} ${JSON.stringify(slot.body)}`);
       slotIds.push(slot.body.id);
     }
-    return { dropId: created.body.id, slotIds };
+    return { dropId: created.body.id, slotIds, productId: product!.id };
   };
 
   const fingerprint = async () => {
@@ -238,6 +242,7 @@ export async function withApp(
     rateLimits?: RateLimitConfig | false;
     notifications?: AppOptions['notifications'];
     webhooks?: Partial<WebhookSettings>;
+    payments?: AppOptions['payments'];
   } = {},
 ): Promise<void> {
   const t = await startTestApp(kind, options);

@@ -25,7 +25,7 @@ export async function setupHotDrop(
   );
   const [product] = await db
     .insert(schema.products)
-    .values({ storeId: store.storeId, sku: 'HOT-1', name: 'Hot sneaker', currency: 'EUR', priceCents: 20000 })
+    .values({ storeId: store.storeId, sku: 'HOT-1', name: 'Hot sneaker', currency: 'EUR', priceCents: 0 })
     .returning();
   const [drop] = await db
     .insert(schema.drops)

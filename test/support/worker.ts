@@ -40,6 +40,7 @@ const dropslot = await createApp({
     allowPrivateUrls: process.env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true',
     ...(process.env.WEBHOOK_TIMEOUT_MS && { timeoutMs: Number(process.env.WEBHOOK_TIMEOUT_MS) }),
   },
+  payments: { test: { latencyMs: Number(process.env.TEST_PROVIDER_LATENCY_MS ?? 0) } },
   extend(app) {
     app.post('/__control/clock', async (c) => {
       const { at } = (await c.req.json()) as { at: number };

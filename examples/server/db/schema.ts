@@ -45,6 +45,13 @@ export const stores = pgTable(
     locale: text('locale').notNull().default('en'),
     /** How rentals are paid: `online` (a payment confirms the order) or `at_pickup` (the customer confirms; paid at the counter). */
     rentalPayment: text('rental_payment').notNull().default('online'),
+    /** Refund rule (payments, 0008): a customer's cancellation at least this many hours before the slot or pickup is refunded in full. */
+    refundCutoffHours: integer('refund_cutoff_hours').notNull().default(24),
+    /**
+     * Payments (0008): a hold in a drop whose product has a price must be paid before it is confirmed. A store that
+     * takes payment at pickup turns it off (its customers confirm holds themselves, as in free drops).
+     */
+    dropPaymentRequired: boolean('drop_payment_required').notNull().default(true),
     createdBy: uuid('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -435,8 +442,36 @@ export const payments = pgTable(
     paidAt: ts('paid_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The paying customer (payments, 0008). */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The payment method last sent to the provider (`pm_…`), if the server confirmed with one. */
+    paymentMethod: text('payment_method'),
+    /** Stripe's PaymentIntent `client_secret`, handed to the paying customer only. */
+    clientSecret: text('client_secret'),
+    /** The step the customer must take (test provider: an authentication page), while `requires_action`. */
+    nextAction: jsonb('next_action').$type<{ type: string; url: string }>(),
+    /** The provider's reason of the last failed attempt (`{ code, message }`). */
+    lastError: jsonb('last_error').$type<{ code: string; message: string }>(),
+    /** Provider time of the snapshot the status comes from: older snapshots never overwrite newer ones. */
+    providerStatusAt: ts('provider_status_at'),
+    /** `pending` (asked, not yet done), `succeeded`; null when no refund was asked. */
+    refundStatus: text('refund_status'),
+    refundReason: text('refund_reason'),
+    refundRequestedAt: ts('refund_requested_at'),
+    refundedAt: ts('refunded_at'),
+    providerRefundId: text('provider_refund_id'),
   },
   (t) => [
+    check('payments_refund_status_check', sql`${t.refundStatus} in ('pending', 'succeeded')`),
+    // At most one live or successful payment per invoice (reservations have payments_reservation_key: one ever).
+    uniqueIndex('payments_invoice_live_key')
+      .on(t.invoiceId)
+      .where(
+        sql`invoice_id is not null and status in ('requires_payment_method', 'requires_action', 'processing', 'succeeded')`,
+      ),
+    index('payments_refund_pending_idx')
+      .on(t.refundRequestedAt)
+      .where(sql`refund_status = 'pending'`),
     check('payments_amount_check', sql`${t.amountCents} >= 0`),
     check('payments_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check(
@@ -1103,5 +1138,75 @@ export const events = pgTable(
   (t) => [
     index('events_user_occurred_idx').on(t.userId, t.occurredAt),
     index('events_store_occurred_idx').on(t.storeId, t.occurredAt),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Payments (0008)
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Every inbound provider event applied: the primary key makes each event count once, and the row is written in the
+ * same transaction as the event's effect.
+ */
+export const paymentProviderEvents = pgTable(
+  'payment_provider_events',
+  {
+    provider: text('provider').notNull(),
+    eventId: text('event_id').notNull(),
+    type: text('type').notNull(),
+    paymentId: uuid('payment_id').references(() => payments.id, { onDelete: 'set null' }),
+    receivedAt: ts('received_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provider, t.eventId] }),
+    index('payment_provider_events_payment_idx').on(t.paymentId),
+  ],
+);
+
+/**
+ * The built-in test provider's own records (it stands in for an external provider, so it keeps its intents apart
+ * from `payments`; it shares the database only so that every server process sees the same intents).
+ */
+export const testProviderIntents = pgTable(
+  'test_provider_intents',
+  {
+    id: text('id').primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    status: text('status').notNull(),
+    paymentMethod: text('payment_method'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    lastError: jsonb('last_error').$type<{ code: string; message: string }>(),
+    refundId: text('refund_id'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    unique('test_provider_intents_idempotency_key').on(t.idempotencyKey),
+    check(
+      'test_provider_intents_status_check',
+      sql`${t.status} in ('requires_payment_method', 'requires_action', 'processing', 'succeeded', 'canceled')`,
+    ),
+  ],
+);
+
+/** Signed events of the test provider waiting to be delivered to `POST /v1/webhooks/test` (at least once). */
+export const testProviderOutbox = pgTable(
+  'test_provider_outbox',
+  {
+    id: text('id').primaryKey(),
+    /** The exact body that was signed. */
+    payload: text('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    deliveredAt: ts('delivered_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    index('test_provider_outbox_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`delivered_at is null`),
   ],
 );

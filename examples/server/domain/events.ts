@@ -22,6 +22,10 @@ export const EventType = {
   rentalPickedUp: 'rental.picked_up',
   rentalOverdue: 'rental.overdue',
   rentalReturned: 'rental.returned',
+  paymentSucceeded: 'payment.succeeded',
+  paymentFailed: 'payment.failed',
+  paymentRefunded: 'payment.refunded',
+  invoicePaid: 'invoice.paid',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 

@@ -18,6 +18,7 @@ import { audit, systemActor, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
 import { loadOrder } from './rentals.js';
 import { EventType, recordEvent } from './events.js';
+import { refundOnCancelInTx } from './refunds.js';
 import type { Tokens } from './tokens.js';
 
 type OrderRow = typeof schema.rentalOrders.$inferSelect;
@@ -211,6 +212,7 @@ export async function cancelRental(
       .set({ status: 'void', updatedAt: now })
       .where(and(eq(schema.invoices.rentalOrderId, id), eq(schema.invoices.status, 'open')));
     if (row.pointsRedeemed > 0) await creditPoints(tx, row, row.pointsRedeemed, 'refund', now);
+    await refundOnCancelInTx(tx, actor, { rentalOrderId: id }, row.startsAt, customerId !== undefined, now);
     await audit(
       tx,
       actor,

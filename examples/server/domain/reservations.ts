@@ -24,6 +24,7 @@ import type { Tokens } from './tokens.js';
 import type { Semaphore } from '../semaphore.js';
 import { audit, systemActor, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
+import { refundOnCancelInTx } from './refunds.js';
 import { EventType, recordEvent, reservationCreatedSql, reservationData } from './events.js';
 
 type ReservationRow = typeof schema.reservations.$inferSelect;
@@ -296,7 +297,7 @@ async function refusal(tx: Executor, cache: CapacityCache, storeId: string, inpu
   );
 }
 
-async function lockReservation(
+export async function lockReservation(
   tx: Executor,
   storeId: string,
   id: string,
@@ -421,7 +422,7 @@ export async function notifySlotById(tx: Executor, slotId: string): Promise<void
 }
 
 /** Expires one due hold, exactly once whoever finds it first (sweeper, a read, a confirm). */
-async function expireInTx(tx: Executor, id: string, now: Date): Promise<ReservationRow | undefined> {
+export async function expireInTx(tx: Executor, id: string, now: Date): Promise<ReservationRow | undefined> {
   const [expired] = await tx
     .update(r)
     .set({ state: 'EXPIRED', expiredAt: now, updatedAt: now })
@@ -546,38 +547,76 @@ export async function confirmReservation(
       await expireInTx(tx, id, now);
       return new AfterCommit(holdExpired(row));
     }
-    const [confirmed] = await tx
-      .update(r)
-      .set({ state: 'CONFIRMED', confirmedAt: now, expiresAt: null, updatedAt: now })
-      .where(eq(r.id, id))
-      .returning();
-    if (row.source === 'waitlist') {
-      await tx
-        .update(w)
-        .set({ state: 'CLAIMED', updatedAt: now })
-        .where(and(eq(w.reservationId, id), eq(w.state, 'PROMOTED')));
+    // A paid drop's hold is confirmed by the provider's success webhook, not by its customer.
+    if (customerId && (await paymentRequired(tx, row.dropId))) {
+      throw new ApiError(
+        409,
+        ProblemCode.paymentRequired,
+        'This drop is paid: pay the hold (POST /v1/payments); it is confirmed when the payment succeeds.',
+        { reservationId: row.id },
+      );
     }
-    await audit(
-      tx,
-      actor,
-      'reservation.confirm',
-      'reservation',
-      id,
-      { state: row.state },
-      { state: 'CONFIRMED' },
-      now,
-    );
-    await recordEvent(tx, {
-      storeId: confirmed!.storeId,
-      type: EventType.reservationConfirmed,
-      at: now,
-      userId: confirmed!.userId,
-      data: reservationData(confirmed!),
-    });
-    return confirmed!;
+    return confirmLockedInTx(tx, actor, row, now, 'customer');
   });
   if (outcome instanceof AfterCommit) throw outcome.error;
   return outcome;
+}
+
+/**
+ * Whether a hold in the drop must be paid before it is confirmed: its product has a price (`priceCents > 0`) and the
+ * store takes payment online (`stores.drop_payment_required`, the default).
+ */
+export async function paymentRequired(tx: Executor, dropId: string): Promise<boolean> {
+  const [found] = await rows<{ required: boolean }>(
+    tx,
+    sql`select p.price_cents > 0 and s.drop_payment_required as required
+        from drops d join products p on p.id = d.product_id join stores s on s.id = d.store_id
+        where d.id = ${dropId}`,
+  );
+  return found?.required === true;
+}
+
+/**
+ * PENDING → CONFIRMED of a hold the caller has locked and checked (state PENDING, not lapsed), in the caller's
+ * transaction: by its customer or a secret key (`customer`), or by the payment-succeeded webhook (`payment`).
+ */
+export async function confirmLockedInTx(
+  tx: Executor,
+  actor: Actor,
+  row: ReservationRow,
+  now: Date,
+  via: 'customer' | 'payment',
+): Promise<ReservationRow> {
+  const id = row.id;
+  const [confirmed] = await tx
+    .update(r)
+    .set({ state: 'CONFIRMED', confirmedAt: now, expiresAt: null, updatedAt: now })
+    .where(eq(r.id, id))
+    .returning();
+  if (row.source === 'waitlist') {
+    await tx
+      .update(w)
+      .set({ state: 'CLAIMED', updatedAt: now })
+      .where(and(eq(w.reservationId, id), eq(w.state, 'PROMOTED')));
+  }
+  await audit(
+    tx,
+    actor,
+    'reservation.confirm',
+    'reservation',
+    id,
+    { state: row.state },
+    via === 'payment' ? { state: 'CONFIRMED', via } : { state: 'CONFIRMED' },
+    now,
+  );
+  await recordEvent(tx, {
+    storeId: confirmed!.storeId,
+    type: EventType.reservationConfirmed,
+    at: now,
+    userId: confirmed!.userId,
+    data: via === 'payment' ? { ...reservationData(confirmed!), via } : reservationData(confirmed!),
+  });
+  return confirmed!;
 }
 
 const holdExpired = (row: ReservationRow) =>
@@ -637,6 +676,11 @@ export async function cancelInTx(
     data: reservationData(cancelled!),
   });
   await release(tx, actor, row.slotId, now);
+  const [slot] = await tx
+    .select({ startTime: schema.slots.startTime })
+    .from(schema.slots)
+    .where(eq(schema.slots.id, row.slotId));
+  await refundOnCancelInTx(tx, actor, { reservationId: id }, slot!.startTime, customerId !== undefined, now);
   return cancelled!;
 }
 

@@ -40,6 +40,7 @@ const errorDescriptions: Record<number, string> = {
   422: 'The Idempotency-Key was used with another request (`idempotency_key_reused`).',
   429: 'Rate limited (`rate_limited`); see `Retry-After`.',
   500: 'Server error (`internal_error`).',
+  502: 'The payment provider failed or is unreachable (`provider_error`); retry.',
 };
 
 function security(access: RouteSpec['access']) {
@@ -74,7 +75,11 @@ export function buildOpenApi(specs: RouteSpec[], serverUrl: string): Json {
         name: match[1],
         in: 'path',
         required: true,
-        schema: { type: 'string', format: 'uuid' },
+        // `id` and `…Id` parameters are UUIDs (the router answers 404 otherwise); others are the provider's own ids.
+        schema:
+          match[1] === 'id' || match[1]!.endsWith('Id')
+            ? { type: 'string', format: 'uuid' }
+            : { type: 'string', maxLength: 255 },
       });
     }
     if (spec.query) {

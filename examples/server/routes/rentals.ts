@@ -36,10 +36,12 @@ import {
   categoryTree,
   createRental,
   getRental,
+  loadOrder,
   quoteRental,
 } from '../domain/rentals.js';
 import { loyaltyAccount, subscriptionPlans } from '../domain/loyalty.js';
 import { createCategory, createUnit, listUnits, updateUnit } from '../domain/inventory.js';
+import { settleRefunds } from '../domain/payments.js';
 import {
   assignSchedule,
   cancelRental,
@@ -326,8 +328,18 @@ export function rentalRoutes(router: Router): void {
         success: { status: 200, schema: RentalOrder, description: 'The cancelled order.' },
         errors: [404, 409],
       },
-      async ({ c, services, auth, params }) =>
-        cancelRental(services.db, actorOf(c, auth), params.id!, ownerScope(auth), services.clock.now()),
+      async ({ c, services, auth, params }) => {
+        const order = await cancelRental(
+          services.db,
+          actorOf(c, auth),
+          params.id!,
+          ownerScope(auth),
+          services.clock.now(),
+        );
+        // A paid order cancelled within the refund rule is refunded right away (the sweeper retries leftovers).
+        const refunds = await settleRefunds(services, { rentalOrderId: order.id });
+        return refunds > 0 ? loadOrder(services.db, auth.storeId, order.id) : order;
+      },
     )
     .add(
       {

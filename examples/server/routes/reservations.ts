@@ -24,6 +24,7 @@ import {
   reserve,
   serializeReservation,
 } from '../domain/reservations.js';
+import { settleRefunds } from '../domain/payments.js';
 
 /** The customer a secret-key call acts for (`customerId`), or the customer of the token. */
 export async function customerFor(
@@ -179,7 +180,12 @@ export function reservationRoutes(router: Router): void {
         success: { status: 200, schema: Reservation, description: 'The cancelled reservation.' },
         errors: [404, 409],
       },
-      transition(cancelReservation),
+      async (input) => {
+        const reservation = await transition(cancelReservation)(input);
+        // A paid reservation cancelled within the refund rule is refunded right away (the sweeper retries leftovers).
+        await settleRefunds(input.services, { reservationId: reservation.id });
+        return reservation;
+      },
     )
     .add(
       {
