@@ -265,6 +265,7 @@ const cdn = {
       if (has(/[\\/]components[\\/]rental-checkout[\\/]rental-checkout/))
         return 'chunks/rental-checkout-[hash].js';
       if (has(/[\\/]components[\\/]rental-catalog[\\/]/)) return 'chunks/rental-catalog-[hash].js';
+      if (has(/[\\/]components[\\/]payment-step[\\/]/)) return 'chunks/payment-step-[hash].js';
       if (has(/[\\/]node_modules[\\/]uqr[\\/]/)) return 'chunks/ticket-extras-[hash].js';
       if (has(/[\\/]node_modules[\\/]jsqr[\\/]/)) return 'chunks/qr-decoder-[hash].js';
       return 'chunks/[name]-[hash].js';

@@ -23,4 +23,5 @@ defineWhenUsed({
   'check-in-desk': () => import('./check-in-desk/define.js'),
   'rental-checkout': () => import('./rental-checkout/define.js'),
   'rental-catalog': () => import('./rental-catalog/define.js'),
+  'payment-step': () => import('./payment-step/define.js'),
 });

@@ -22,6 +22,7 @@ const ORDER = [
   'reservation-ticket',
   'rental-catalog',
   'rental-checkout',
+  'payment-step',
   'check-in-desk',
 ];
 

@@ -500,10 +500,14 @@ export class RentalCheckout extends DropSlotElement {
       const order = await client.rentals.create({ ...body, expectedTotal: this._quote.total });
       this._order = order;
       this.dispatchEvent(new RentalBookEvent(order));
-      this._phase = this._store?.rentalPayment === 'at_pickup' ? 'payment' : 'awaiting-payment';
-      if (this._phase === 'awaiting-payment') {
+      if (this._store?.rentalPayment === 'at_pickup') {
+        this._phase = 'payment';
+      } else {
+        // Online: the payment step (a chunk of its own) pays the invoice; its webhook confirms the order.
         const paid = await this.handOverToPayment(order);
-        if (paid) this.#confirmed(paid);
+        if (paid) return this.#confirmed(paid);
+        await import('../payment-step/define.js');
+        this._phase = 'awaiting-payment';
       }
       this.#focusSelector = '[data-primary], [part~="notice"]';
     } catch (e) {
@@ -529,13 +533,26 @@ export class RentalCheckout extends DropSlotElement {
   };
 
   /**
-   * The online payment step for stores that confirm rentals by payment (`Store.rentalPayment = online`): resolves to
-   * the confirmed order once paid, or `null` to leave the order held until its invoice is paid. Subclasses override it
-   * to embed a payment form. The default leaves the order held.
+   * A seam for stores that pay rentals their own way (`Store.rentalPayment = online`): resolve to the confirmed order
+   * once paid, or `null` (the default) to show the built-in `<payment-step>` for the order's invoice.
    */
   protected handOverToPayment(_order: RentalOrder): Promise<RentalOrder | null> {
     return Promise.resolve(null);
   }
+
+  /** The invoice was paid: its webhook confirms the order on the server; follow it there. */
+  #paid = async (): Promise<void> => {
+    const client = this.client;
+    const order = this._order;
+    if (!client || !order) return;
+    let current = await client.rentals.retrieve(order.id);
+    for (let i = 0; i < 20 && current.status === 'pending_payment'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      current = await client.rentals.retrieve(order.id);
+    }
+    if (current.status === 'confirmed') this.#confirmed(current);
+    else this._phase = 'error';
+  };
 
   #confirm = async (): Promise<void> => {
     const client = this.client;
@@ -943,7 +960,15 @@ export class RentalCheckout extends DropSlotElement {
                   ${this.#t('rcConfirmBooking')}
                 </button>
               </div>`
-          : html`<p part="notice" tabindex="-1">${this.#t('rcAwaitingPayment', { total })}</p>`
+          : html`<p part="notice" tabindex="-1">${this.#t('rcAwaitingPayment', { total })}</p>
+              <payment-step
+                invoice=${order.invoice.id}
+                api=${this.settings.api ?? nothing}
+                publishable-key=${this.settings.publishableKey ?? nothing}
+                customer-token=${this.settings.customerToken ?? nothing}
+                locale=${this.resolvedLocale}
+                @ds-payment-succeed=${this.#paid}
+              ></payment-step>`
       }
     </section>`;
   }

@@ -151,6 +151,7 @@ const isBusyWaitlist = (status: WaitlistStoreState['status']): boolean =>
  * @csspart slot-remaining - The places left (or "Full") of a slot.
  * @csspart notice - A message about the drop or the last action (not open yet, sold out, slot just filled, …).
  * @csspart hold - The running hold: its slot, timer and actions.
+ * @csspart payment - The payment step (`<payment-step>`) of a paid drop's hold, under the timer.
  * @csspart timer - The time left of a hold or of a promotion's claim, on server time.
  * @csspart actions - A row of buttons.
  * @csspart button - Every button; the main action also has `button-primary`.
@@ -219,6 +220,8 @@ export class SlotPicker extends DropSlotElement {
   @state() private _now?: number;
   @state() private _signingIn = false;
   @state() private _signInOpen = false;
+  /** The hold being paid (a paid drop): the payment step is shown under the hold timer. */
+  @state() private _paying?: Reservation;
   @state() private _signInError?: MessageKey;
   @state() private _notice?: Notice;
   @state() private _actionError?: { retry: () => void };
@@ -390,6 +393,7 @@ export class SlotPicker extends DropSlotElement {
     this._notice = undefined;
     this._actionError = undefined;
     this._signInOpen = false;
+    this._paying = undefined;
     this.#afterSignIn = undefined;
     this.#serverNow = undefined;
     this.#knownFull.clear();
@@ -727,9 +731,37 @@ export class SlotPicker extends DropSlotElement {
       if (await this.handOverToPayment(reservation, this._drop)) return;
       const result = await session.hold.confirm();
       if (session !== this.#session) return;
+      if (result.status === 'held' && result.error?.code === 'payment_required') {
+        // A paid drop: the provider's payment confirms the hold. The payment step is a chunk of its own.
+        await import('../payment-step/define.js');
+        this._paying = reservation;
+        this.#focusSelector = 'payment-step';
+        return;
+      }
       if (result.status === 'confirmed' && result.reservation) {
         this._announcement = this.msg('confirmed');
         this.dispatchEvent(new ConfirmEvent(result.reservation));
+        this.#focusSelector = '[data-primary]';
+      }
+    });
+
+  /** The payment succeeded: its webhook confirms the hold on the server; follow it there. */
+  #paid = (): Promise<void> =>
+    this.#userAction(async () => {
+      const session = this.#session;
+      const paying = this._paying;
+      if (!session || !paying) return;
+      let reservation = await session.client.reservations.retrieve(paying.id);
+      for (let i = 0; i < 20 && reservation.state === 'PENDING'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        reservation = await session.client.reservations.retrieve(paying.id);
+      }
+      if (session !== this.#session) return;
+      this._paying = undefined;
+      session.hold.adopt(reservation);
+      if (reservation.state === 'CONFIRMED') {
+        this._announcement = this.msg('confirmed');
+        this.dispatchEvent(new ConfirmEvent(reservation));
         this.#focusSelector = '[data-primary]';
       }
     });
@@ -1083,13 +1115,32 @@ export class SlotPicker extends DropSlotElement {
     return html`<div part="hold" role="group" aria-labelledby="hold-title">
       <p class="title" id="hold-title">${this.#slotDayAndTime(reservation?.slotId)}</p>
       <p>${this.#messageWith('holdRunning', 'time', this.#timer(reservation?.expiresAt))}</p>
-      ${error ? html`<p part="notice" class="danger">${this.msg('error')}</p>` : nothing}
+      ${
+        error && error.code !== 'payment_required'
+          ? html`<p part="notice" class="danger">${this.msg('error')}</p>`
+          : nothing
+      }
+      ${
+        this._paying?.id === reservation?.id && reservation
+          ? html`<payment-step
+              part="payment"
+              tabindex="-1"
+              reservation=${reservation.id}
+              api=${this.settings.api ?? nothing}
+              publishable-key=${this.settings.publishableKey ?? nothing}
+              customer-token=${this.settings.customerToken ?? nothing}
+              locale=${this.resolvedLocale}
+              @ds-payment-succeed=${this.#paid}
+            ></payment-step>`
+          : nothing
+      }
       <div part="actions">
         <button
           part="button button-primary"
           class="primary"
           type="button"
           data-primary
+          ?hidden=${this._paying?.id === reservation?.id}
           ?disabled=${busy}
           aria-busy=${status === 'confirming' ? 'true' : 'false'}
           @click=${this.#confirm}

@@ -13,6 +13,7 @@ import type { Slot } from '../../../src/schemas/slots.js';
 import type { Store } from '../../../src/schemas/store.js';
 import type { WaitlistEntry } from '../../../src/schemas/waitlist.js';
 import { FakeRentals } from './fake-rentals.js';
+import { FakePayments } from './fake-payments.js';
 
 export const FAKE_API = 'https://api.dropslot.test';
 export const FAKE_KEY = 'pk_test_fake';
@@ -120,6 +121,8 @@ export class FakeApi {
   readonly store: Store;
   /** Rentable products, their calendars, quotes and orders (see fake-rentals.ts). */
   readonly rentals: FakeRentals;
+  /** Payments with the test provider's behaviour (see fake-payments.ts); `payments.paidDrops` makes drops paid. */
+  readonly payments: FakePayments;
   readonly drops = new Map<string, Drop>();
   readonly slots = new Map<string, Slot>();
   readonly reservations = new Map<string, Reservation>();
@@ -156,6 +159,7 @@ export class FakeApi {
       createdAt: iso(realNow() - 86_400_000),
     };
     this.rentals = new FakeRentals(this);
+    this.payments = new FakePayments(this);
   }
 
   /** Server time (epoch ms). */
@@ -379,6 +383,10 @@ export class FakeApi {
       const now = Math.round(this.serverNow());
       return json(200, { now, iso: iso(now) });
     }
+    if (path.startsWith('/v1/test-provider/')) {
+      const answer = this.payments.route(method, path, body, undefined);
+      if (answer) return json(answer.status, answer.body);
+    }
     if (!request.headers.get('authorization')?.startsWith('Bearer pk_'))
       return problem(401, 'unauthenticated');
     if (method === 'GET' && path === '/v1/store') return json(200, this.store);
@@ -426,6 +434,8 @@ export class FakeApi {
       if (method === 'GET' && !m[2]) return json(200, reservation);
       if (method === 'POST' && m[2] === 'confirm') {
         if (reservation.state === 'EXPIRED') return problem(409, 'hold_expired');
+        if (reservation.state === 'PENDING' && this.payments.requiresPayment(reservation))
+          return problem(409, 'payment_required');
         if (reservation.state !== 'PENDING') return problem(409, 'invalid_state');
         reservation.state = 'CONFIRMED';
         reservation.expiresAt = null;
@@ -458,7 +468,9 @@ export class FakeApi {
         return json(200, this.#entry(entry));
       }
     }
-    const rental = this.rentals.route(method, new URL(request.url), body, customerId);
+    const rental =
+      this.rentals.route(method, new URL(request.url), body, customerId) ??
+      this.payments.route(method, path, body, customerId);
     if (rental) {
       return rental.status >= 400
         ? problem(rental.status, (rental.body as { code: string }).code)

@@ -318,6 +318,11 @@ export class FakeRentals {
       this.orders.set(id, order);
       return ok(order, 201);
     }
+    if (method === 'GET' && (m = path.match(/^\/v1\/rentals\/([^/]+)$/))) {
+      const order = this.orders.get(m[1]!);
+      if (!customerId) return fail(401, 'customer_token_required');
+      return order && order.customerId === customerId ? ok(order) : fail(404, 'not_found');
+    }
     if (method === 'POST' && (m = path.match(/^\/v1\/rentals\/([^/]+)\/confirm$/))) {
       const order = this.orders.get(m[1]!);
       if (!customerId) return fail(401, 'customer_token_required');
