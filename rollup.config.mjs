@@ -10,11 +10,13 @@
 //    cameras without BarcodeDetector (`jsqr`) is a lazily imported chunk next to it (`dist/cdn/chunks/`).
 //
 // `rollup -c` builds both; `rollup -c --configCdn` only the CDN bundle (what `npm start` needs).
+import path from 'node:path';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { literalsHtmlCssMinifier } from '@literals/rollup-plugin-html-css-minifier';
 import typescript from '@rollup/plugin-typescript';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -112,12 +114,19 @@ const kyShim = fileURLToPath(new URL('./components/internal/ky-shim.ts', import.
 const serverOnlyShim = fileURLToPath(new URL('./components/internal/server-only-shim.ts', import.meta.url));
 /** SDK resources that need a secret key: never used in a page, replaced by `serverOnlyShim` in browser bundles. */
 const SERVER_ONLY_RESOURCES = /[\\/]resources[\\/](webhook-endpoints|audit-logs)\.js$/;
-const lazyRentalsShim = fileURLToPath(new URL('./components/internal/lazy-rentals-shim.ts', import.meta.url));
+const lazyResourceModule = fileURLToPath(new URL('./components/internal/lazy-resource.ts', import.meta.url));
+/** SDK resource modules whose factories the client gets lazily in browser bundles (see lazy-resource.ts). */
+const LAZY_RESOURCES = {
+  rentals: ['rentalsResource'],
+  payments: ['paymentsResource', 'invoicesResource'],
+  notifications: ['notificationsResource'],
+};
 
 /**
  * The size measures of the browser bundles (docs/decisions/0002): `zod/mini` resolves to a pass-through shim (no
  * response validation), `ky` to a minimal fetch wrapper, the secret-key-only SDK resources (webhook endpoints,
- * audit logs) to stubs that reject, and the client's rentals resource to a proxy that loads it on first use. Any other zod or ky entry is refused, so the full libraries
+ * audit logs) to stubs that reject, and the resources only lazy elements use (rentals, payments, notifications) to
+ * proxies that load them on first use. Any other zod or ky entry is refused, so the full libraries
  * can never slip into a browser bundle unnoticed.
  */
 export function browserShims() {
@@ -125,13 +134,10 @@ export function browserShims() {
     name: 'dropslot-browser-shims',
     resolveId(source, importer) {
       if (source === 'zod/mini') return zodShim;
-      // The client's rentals resource loads on first use (a chunk); the shim itself imports the real module.
-      if (
-        /[\\/]resources[\\/]rentals\.js$/.test(source) &&
-        importer &&
-        /[\\/]src[\\/]client\.ts$/.test(importer)
-      )
-        return lazyRentalsShim;
+      // Resources only lazy elements use load on first use: the client's import gets a generated wrapper module.
+      const lazy = /[\\/]resources[\\/](\w+)\.js$/.exec(source);
+      if (lazy && lazy[1] in LAZY_RESOURCES && importer && /[\\/]src[\\/]client\.ts$/.test(importer))
+        return `\0lazy-resource:${path.resolve(path.dirname(importer), source).replace(/\.js$/, '.ts')}`;
       if (source === 'ky') return kyShim;
       if (SERVER_ONLY_RESOURCES.test(source)) return serverOnlyShim;
       if (source === 'zod' || source.startsWith('zod/') || source.startsWith('ky/')) {
@@ -140,6 +146,18 @@ export function browserShims() {
         );
       }
       return null;
+    },
+    load(id) {
+      if (!id.startsWith('\0lazy-resource:')) return null;
+      const real = id.slice('\0lazy-resource:'.length);
+      const names = LAZY_RESOURCES[path.basename(real, '.ts')];
+      return [
+        `import { lazyResource } from ${JSON.stringify(lazyResourceModule)};`,
+        ...names.map(
+          (name) =>
+            `export const ${name} = (t) => lazyResource(() => import(${JSON.stringify(real)}).then((m) => m.${name}(t)));`,
+        ),
+      ].join('\n');
     },
   };
 }
@@ -242,6 +260,8 @@ export function browserBundlePlugins(outDir, { sourcemap = true } = {}) {
       noEmitOnError: true,
     }),
     stripSchemaShapes(),
+    // Whitespace and comments inside the elements' html`…` and css`…` templates (terser leaves template strings alone).
+    literalsHtmlCssMinifier({ include: ['**/components/**'], failOnError: true }),
     terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
   ];
 }

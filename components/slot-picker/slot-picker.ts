@@ -220,8 +220,8 @@ export class SlotPicker extends DropSlotElement {
   @state() private _now?: number;
   @state() private _signingIn = false;
   @state() private _signInOpen = false;
-  /** The hold being paid (a paid drop): the payment step is shown under the hold timer. */
-  @state() private _paying?: Reservation;
+  /** The hold being paid (a paid drop; a claimed promotion too): the payment step is shown under its timer. */
+  @state() private _paying?: string;
   @state() private _signInError?: MessageKey;
   @state() private _notice?: Notice;
   @state() private _actionError?: { retry: () => void };
@@ -732,11 +732,7 @@ export class SlotPicker extends DropSlotElement {
       const result = await session.hold.confirm();
       if (session !== this.#session) return;
       if (result.status === 'held' && result.error?.code === 'payment_required') {
-        // A paid drop: the provider's payment confirms the hold. The payment step is a chunk of its own.
-        await import('../payment-step/define.js');
-        this._paying = reservation;
-        this.#focusSelector = 'payment-step';
-        return;
+        return this.#askPayment(reservation.id);
       }
       if (result.status === 'confirmed' && result.reservation) {
         this._announcement = this.msg('confirmed');
@@ -745,20 +741,28 @@ export class SlotPicker extends DropSlotElement {
       }
     });
 
+  /** A paid drop: the provider's payment confirms the hold. The payment step is a chunk of its own. */
+  async #askPayment(reservationId: string): Promise<void> {
+    await import('../payment-step/define.js');
+    this._paying = reservationId;
+    this.#focusSelector = 'payment-step';
+  }
+
   /** The payment succeeded: its webhook confirms the hold on the server; follow it there. */
   #paid = (): Promise<void> =>
     this.#userAction(async () => {
       const session = this.#session;
       const paying = this._paying;
       if (!session || !paying) return;
-      let reservation = await session.client.reservations.retrieve(paying.id);
+      let reservation = await session.client.reservations.retrieve(paying);
       for (let i = 0; i < 20 && reservation.state === 'PENDING'; i++) {
         await new Promise((resolve) => setTimeout(resolve, 300));
-        reservation = await session.client.reservations.retrieve(paying.id);
+        reservation = await session.client.reservations.retrieve(paying);
       }
       if (session !== this.#session) return;
       this._paying = undefined;
-      session.hold.adopt(reservation);
+      if (this._waitlist.entry?.reservationId === paying) await session.waitlist.refresh();
+      else session.hold.adopt(reservation);
       if (reservation.state === 'CONFIRMED') {
         this._announcement = this.msg('confirmed');
         this.dispatchEvent(new ConfirmEvent(reservation));
@@ -784,6 +788,9 @@ export class SlotPicker extends DropSlotElement {
       if (!session) return;
       const result = await session.waitlist.claim();
       if (session !== this.#session) return;
+      if (result.error?.code === 'payment_required' && result.entry?.reservationId) {
+        return this.#askPayment(result.entry.reservationId);
+      }
       if (result.status === 'claimed' && result.reservation) {
         this._announcement = this.msg('confirmed');
         this.dispatchEvent(new ConfirmEvent(result.reservation));
@@ -1120,27 +1127,14 @@ export class SlotPicker extends DropSlotElement {
           ? html`<p part="notice" class="danger">${this.msg('error')}</p>`
           : nothing
       }
-      ${
-        this._paying?.id === reservation?.id && reservation
-          ? html`<payment-step
-              part="payment"
-              tabindex="-1"
-              reservation=${reservation.id}
-              api=${this.settings.api ?? nothing}
-              publishable-key=${this.settings.publishableKey ?? nothing}
-              customer-token=${this.settings.customerToken ?? nothing}
-              locale=${this.resolvedLocale}
-              @ds-payment-succeed=${this.#paid}
-            ></payment-step>`
-          : nothing
-      }
+      ${this.#renderPayment(reservation?.id)}
       <div part="actions">
         <button
           part="button button-primary"
           class="primary"
           type="button"
           data-primary
-          ?hidden=${this._paying?.id === reservation?.id}
+          ?hidden=${this._paying !== undefined && this._paying === reservation?.id}
           ?disabled=${busy}
           aria-busy=${status === 'confirming' ? 'true' : 'false'}
           @click=${this.#confirm}
@@ -1210,6 +1204,21 @@ export class SlotPicker extends DropSlotElement {
     </div>`;
   }
 
+  /** The payment step for the hold being paid, if it is `reservationId`. */
+  #renderPayment(reservationId: string | null | undefined): TemplateResult | typeof nothing {
+    if (!reservationId || this._paying !== reservationId) return nothing;
+    return html`<payment-step
+      part="payment"
+      tabindex="-1"
+      reservation=${reservationId}
+      api=${this.settings.api ?? nothing}
+      publishable-key=${this.settings.publishableKey ?? nothing}
+      customer-token=${this.settings.customerToken ?? nothing}
+      locale=${this.resolvedLocale}
+      @ds-payment-succeed=${this.#paid}
+    ></payment-step>`;
+  }
+
   #renderPromoted(): TemplateResult {
     const { entry, status, error } = this._waitlist;
     const busy = status === 'claiming' || this._formDisabled;
@@ -1217,7 +1226,12 @@ export class SlotPicker extends DropSlotElement {
       <p class="title" id="promoted-title">${this.#slotDayAndTime(entry?.slotId)}</p>
       <p>${this.msg('promoted', { deadline: this.#deadlineText(entry?.claimDeadline ?? null) })}</p>
       <p>${this.#timer(entry?.claimDeadline)}</p>
-      ${error ? html`<p part="notice" class="danger">${this.msg('error')}</p>` : nothing}
+      ${
+        error && error.code !== 'payment_required'
+          ? html`<p part="notice" class="danger">${this.msg('error')}</p>`
+          : nothing
+      }
+      ${this.#renderPayment(entry?.reservationId)}
       <div part="actions">
         <button
           part="button button-primary"
@@ -1225,6 +1239,7 @@ export class SlotPicker extends DropSlotElement {
           type="button"
           data-primary
           ?disabled=${busy}
+          ?hidden=${this._paying !== undefined && this._paying === entry?.reservationId}
           aria-busy=${status === 'claiming' ? 'true' : 'false'}
           @click=${this.#claim}
         >
