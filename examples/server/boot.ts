@@ -30,7 +30,7 @@ export async function ensureDemo(
   handle: DatabaseHandle,
   clock: Clock,
 ): Promise<DemoKeys | undefined> {
-  const seeded = await seedDemo(handle.db, clock);
+  const seeded = await seedDemo(handle.db, clock, { payments: config.demoPayments });
   if ('publishableKey' in seeded) {
     const keys = {
       storeId: seeded.storeId,

@@ -22,8 +22,16 @@ export interface Config {
    * NODE_ENV is production, off with PostgreSQL.
    */
   webhookAllowPrivateUrls: boolean;
+  /** How a newly seeded demo store is paid (`DEMO_PAYMENTS=online|at_pickup`, default `at_pickup`). */
+  demoPayments: 'online' | 'at_pickup';
   /** Stripe, when `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` are both set (`STRIPE_PUBLISHABLE_KEY` for the page). */
   stripe: { secretKey: string; webhookSecret: string; publishableKey: string | undefined } | undefined;
+}
+
+function demoPayments(value: string | undefined): Config['demoPayments'] {
+  if (!value || value === 'at_pickup') return 'at_pickup';
+  if (value === 'online') return 'online';
+  throw new Error(`DEMO_PAYMENTS must be online or at_pickup, got ${value}`);
 }
 
 /** A lead time in seconds from the environment, in milliseconds. */
@@ -69,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         rentalReturn: leadSeconds(env, 'NOTIFY_RETURN_LEAD_SECONDS', 86_400),
       },
     },
+    demoPayments: demoPayments(env.DEMO_PAYMENTS),
     webhookAllowPrivateUrls:
       env.WEBHOOK_ALLOW_PRIVATE_URLS !== undefined && env.WEBHOOK_ALLOW_PRIVATE_URLS !== ''
         ? env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true'

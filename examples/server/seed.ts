@@ -148,7 +148,15 @@ export interface DemoSeed extends CreatedStore {
 export async function seedDemo(
   db: Database,
   clock: Clock,
+  options: {
+    /**
+     * How the demo store is paid: `at_pickup` (default: shoppers confirm holds and rentals themselves) or `online`
+     * (paid drops and rental invoices through the payment step, with the test provider unless Stripe is set up).
+     */
+    payments?: 'at_pickup' | 'online';
+  } = {},
 ): Promise<DemoSeed | { created: false; storeId: string }> {
+  const online = options.payments === 'online';
   const [existing] = await db
     .select({ id: schema.stores.id })
     .from(schema.stores)
@@ -169,13 +177,13 @@ export async function seedDemo(
         currency: 'EUR',
         timeZone: 'Europe/Berlin',
         locale: 'en',
-        rentalPayment: 'at_pickup',
+        rentalPayment: online ? 'online' : 'at_pickup',
       },
       now,
     );
     const { storeId } = keys;
-    // The demo store takes payment at pickup: its shoppers confirm their holds themselves (see docs/payments.md).
-    await tx.update(schema.stores).set({ dropPaymentRequired: false }).where(eq(schema.stores.id, storeId));
+    // By default the demo store takes payment at pickup: its shoppers confirm their holds themselves (docs/payments.md).
+    await tx.update(schema.stores).set({ dropPaymentRequired: online }).where(eq(schema.stores.id, storeId));
     const [branch] = await tx
       .insert(schema.branches)
       .values({
