@@ -119,7 +119,12 @@ for (const kind of databaseKinds) {
         const confirmed = await eventsOf(t, 'reservation.confirmed');
         assert.equal(confirmed.length, 1);
         assert.equal(confirmed[0]!.metadata.via, 'payment');
-        assert.deepEqual(await auditActions(t, paid.body.id), ['payment.create', 'payment.webhook']);
+        assert.deepEqual(await auditActions(t, paid.body.id), [
+          'payment.create',
+          'payment.provider_call', // the intent was created
+          'payment.provider_call', // and confirmed with pm_card_visa
+          'payment.webhook', // payment_intent.succeeded
+        ]);
 
         // Paying again is refused; retrieving shows the same payment.
         const again = await pay(t, customer.token, { reservationId, paymentMethod: 'pm_card_visa' });
@@ -296,6 +301,8 @@ for (const kind of databaseKinds) {
         assert.match(String(events[0]!.metadata.refundId), /^tpr_/);
         assert.deepEqual(await auditActions(t, paid.body.id), [
           'payment.create',
+          'payment.provider_call',
+          'payment.provider_call',
           'payment.refund',
           'payment.refund_request',
           'payment.webhook', // payment_intent.succeeded
