@@ -249,6 +249,7 @@ const cdn = {
     chunkFileNames(chunk) {
       const has = (pattern) => chunk.moduleIds.some((id) => pattern.test(id));
       if (has(/[\\/]components[\\/]check-in-desk[\\/]/)) return 'chunks/check-in-desk-[hash].js';
+      if (has(/[\\/]components[\\/]payment-step[\\/]/)) return 'chunks/payment-step-[hash].js';
       if (has(/[\\/]node_modules[\\/]uqr[\\/]/)) return 'chunks/ticket-extras-[hash].js';
       if (has(/[\\/]node_modules[\\/]jsqr[\\/]/)) return 'chunks/qr-decoder-[hash].js';
       return 'chunks/[name]-[hash].js';

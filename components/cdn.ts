@@ -4,7 +4,8 @@
  * its markup. This module reads that tag's data attributes into the page configuration and registers every element.
  *
  * The shopper elements are in this file. The staff desk (`<check-in-desk>`) is a lazy chunk next to it, loaded as soon
- * as the page has a `<check-in-desk>` (docs/decisions/0002): shopper pages never download staff code.
+ * as the page has a `<check-in-desk>` (docs/decisions/0002): shopper pages never download staff code. So is the payment
+ * step (`<payment-step>`).
  *
  * Imports are evaluated first, so elements already in the page upgrade before `configureFromScripts()` runs; their
  * first render waits for a microtask, by which time the configuration is set.
@@ -18,4 +19,8 @@ import './slot-picker/define.js';
 import './reservation-ticket/define.js';
 
 configureFromScripts();
-defineWhenUsed({ 'check-in-desk': () => import('./check-in-desk/define.js') });
+defineWhenUsed({
+  'check-in-desk': () => import('./check-in-desk/define.js'),
+  // The payment step (and, when a card payment starts, Stripe.js) only on pages that take payments.
+  'payment-step': () => import('./payment-step/define.js'),
+});
