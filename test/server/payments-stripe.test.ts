@@ -54,6 +54,40 @@ const server = setupServer(
       next_action: null,
     });
   }),
+  http.post('https://api.stripe.com/v1/payment_intents/:id/confirm', async ({ request, params }) => {
+    const form = new URLSearchParams(await request.text());
+    captured.push({
+      method: 'POST',
+      path: `/v1/payment_intents/${params.id}/confirm`,
+      headers: request.headers,
+      form,
+    });
+    const error = {
+      code: 'card_declined',
+      decline_code: 'insufficient_funds',
+      message: 'Your card has insufficient funds.',
+    };
+    return HttpResponse.json(
+      {
+        error: {
+          type: 'card_error',
+          ...error,
+          payment_intent: {
+            id: params.id,
+            object: 'payment_intent',
+            amount: 2500,
+            currency: 'eur',
+            status: 'requires_payment_method',
+            client_secret: `${params.id}_secret_abc`,
+            metadata: {},
+            last_payment_error: { type: 'card_error', ...error },
+            next_action: null,
+          },
+        },
+      },
+      { status: 402 },
+    );
+  }),
   http.post('https://api.stripe.com/v1/refunds', async ({ request }) => {
     const form = new URLSearchParams(await request.text());
     captured.push({ method: 'POST', path: '/v1/refunds', headers: request.headers, form });
@@ -185,6 +219,42 @@ for (const kind of databaseKinds) {
           const other = await t.customer();
           const hidden = await t.call('GET', `/v1/payments/${created.body.id}`, { token: other.token });
           assert.equal(hidden.status, 404);
+        },
+        { payments: { stripe: stripeOptions } },
+      ));
+
+    it('confirms on the server with a payment method: a decline answers the reason, the hold stays pending', () =>
+      withApp(
+        kind,
+        async (t) => {
+          captured.length = 0;
+          const { customer, reservationId } = await paidHold(t, 2500);
+          const declined = await t.call('POST', '/v1/payments', {
+            token: customer.token,
+            body: { reservationId, paymentMethod: 'pm_card_chargeDeclinedInsufficientFunds' },
+            idempotencyKey: 'confirm-1',
+          });
+          assert.equal(declined.status, 200, JSON.stringify(declined.body));
+          assert.equal(declined.body.status, 'requires_payment_method');
+          assert.deepEqual(declined.body.lastError, {
+            code: 'insufficient_funds',
+            message: 'Your card has insufficient funds.',
+          });
+          assert.deepEqual(
+            captured.map((c) => c.path),
+            [
+              '/v1/payment_intents',
+              `/v1/payment_intents/${declined.body.clientSecret.replace(/_secret_abc$/, '')}/confirm`,
+            ],
+          );
+          const confirm = captured[1]!;
+          assert.equal(confirm.form.get('payment_method'), 'pm_card_chargeDeclinedInsufficientFunds');
+          assert.equal(
+            confirm.headers.get('idempotency-key'),
+            `dropslot_confirm_${declined.body.id}_confirm-1`,
+          );
+          const hold = await t.call('GET', `/v1/reservations/${reservationId}`, { token: customer.token });
+          assert.equal(hold.body.state, 'PENDING');
         },
         { payments: { stripe: stripeOptions } },
       ));

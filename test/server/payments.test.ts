@@ -119,7 +119,12 @@ for (const kind of databaseKinds) {
         const confirmed = await eventsOf(t, 'reservation.confirmed');
         assert.equal(confirmed.length, 1);
         assert.equal(confirmed[0]!.metadata.via, 'payment');
-        assert.deepEqual(await auditActions(t, paid.body.id), ['payment.create', 'payment.webhook']);
+        assert.deepEqual(await auditActions(t, paid.body.id), [
+          'payment.create',
+          'payment.provider_call', // the intent was created
+          'payment.provider_call', // and confirmed with pm_card_visa
+          'payment.webhook', // payment_intent.succeeded
+        ]);
 
         // Paying again is refused; retrieving shows the same payment.
         const again = await pay(t, customer.token, { reservationId, paymentMethod: 'pm_card_visa' });
@@ -296,6 +301,8 @@ for (const kind of databaseKinds) {
         assert.match(String(events[0]!.metadata.refundId), /^tpr_/);
         assert.deepEqual(await auditActions(t, paid.body.id), [
           'payment.create',
+          'payment.provider_call',
+          'payment.provider_call',
           'payment.refund',
           'payment.refund_request',
           'payment.webhook', // payment_intent.succeeded
@@ -433,6 +440,48 @@ for (const kind of databaseKinds) {
           token: customer.token,
         });
         assert.equal(reservation.body.state, 'CONFIRMED');
+      }));
+
+    it('a webhook that cannot be delivered leaves the payment processing; the sweeper delivers it later', () =>
+      withApp(kind, async (t) => {
+        const provider = t.dropslot.services.testProvider;
+        const deliveries: number[] = [];
+        // The server is unreachable for the provider's first attempt.
+        provider.attach(async () => {
+          deliveries.push(t.clock.now().getTime());
+          return false;
+        });
+        const { customer, reservationId } = await paidHold(t, 2500);
+        const pending = await pay(t, customer.token, { reservationId, paymentMethod: 'pm_card_visa' });
+        assert.equal(
+          pending.body.status,
+          'processing',
+          'accepted by the provider, not yet confirmed by its webhook',
+        );
+        assert.equal(deliveries.length, 1);
+        const held = await t.call('GET', `/v1/reservations/${reservationId}`, { token: customer.token });
+        assert.equal(held.body.state, 'PENDING');
+
+        provider.attach(async (body, signature) => {
+          deliveries.push(t.clock.now().getTime());
+          const response = await t.dropslot.app.request('/v1/webhooks/test', {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', 'test-provider-signature': signature },
+          });
+          return response.ok;
+        });
+        await t.dropslot.sweep();
+        assert.equal(deliveries.length, 1, 'not before its backoff');
+        t.clock.advance(2_000);
+        await t.dropslot.sweep();
+        assert.equal(deliveries.length, 2);
+        const paid = await t.call('GET', `/v1/payments/${pending.body.id}`, { token: customer.token });
+        assert.equal(paid.body.status, 'succeeded');
+        const confirmed = await t.call('GET', `/v1/reservations/${reservationId}`, { token: customer.token });
+        assert.equal(confirmed.body.state, 'CONFIRMED');
+        await t.dropslot.sweep();
+        assert.equal(deliveries.length, 2, 'delivered events are not sent again');
       }));
 
     it('refuses bad requests with 4xx and changes nothing', () =>

@@ -301,7 +301,7 @@ export async function createPayment(
             : { invoiceId: payment.invoiceId!, rentalOrderId: target.rentalOrderId! }),
         },
       });
-      payment = await applyApiSnapshot(deps.db, payment.id, snapshot, undefined, deps.clock.now());
+      payment = await applyApiSnapshot(deps.db, actor, payment.id, snapshot, undefined, deps.clock.now());
     }
     if (input.paymentMethod && payment.status === 'requires_payment_method') {
       snapshot = await provider.confirm(
@@ -309,7 +309,14 @@ export async function createPayment(
         input.paymentMethod,
         `dropslot_confirm_${payment.id}_${attemptKey ?? randomUUID()}`,
       );
-      payment = await applyApiSnapshot(deps.db, payment.id, snapshot, input.paymentMethod, deps.clock.now());
+      payment = await applyApiSnapshot(
+        deps.db,
+        actor,
+        payment.id,
+        snapshot,
+        input.paymentMethod,
+        deps.clock.now(),
+      );
     }
   } catch (error) {
     providerFailure(error);
@@ -324,6 +331,7 @@ export async function createPayment(
  */
 async function applyApiSnapshot(
   db: Database,
+  actor: Actor,
   id: string,
   snapshot: IntentSnapshot,
   paymentMethod: string | undefined,
@@ -350,6 +358,15 @@ async function applyApiSnapshot(
       .set({ ...set, updatedAt: now })
       .where(eq(p.id, id))
       .returning();
+    const facts = (r: PaymentRow) => ({
+      status: r.status,
+      providerIntentId: r.providerIntentId,
+      paymentMethod: r.paymentMethod,
+      lastError: r.lastError?.code ?? null,
+    });
+    if (JSON.stringify(facts(row!)) !== JSON.stringify(facts(updated!))) {
+      await audit(tx, actor, 'payment.provider_call', 'payment', id, facts(row!), facts(updated!), now);
+    }
     return updated!;
   });
 }
