@@ -93,6 +93,34 @@ describe('<payment-step>', () => {
   });
 });
 
+describe('<payment-step> with Stripe', () => {
+  it('loads Stripe.js from js.stripe.com only when a Stripe payment starts; a failed load is an error with Retry', async () => {
+    const stripeScripts = () =>
+      [...document.querySelectorAll<HTMLScriptElement>('script')].filter((s) =>
+        s.src.startsWith('https://js.stripe.com/'),
+      );
+    const api = freshApi();
+    // The test provider first: no Stripe.js.
+    const testStep = await stepForHold(api);
+    equal(stripeScripts().length, 0, 'no Stripe.js for the test provider');
+    testStep.remove();
+    api.payments.provider = 'stripe';
+    const token = api.addCustomer('stripe@example.com', 'correct horse');
+    const { slots } = api.addDrop({ startsIn: -60_000, slots: [{ capacityTotal: 2 }] });
+    const hold = api.addReservation(token, slots[0]!.id, { state: 'PENDING' });
+    const step = mount<PaymentStep>(
+      `<payment-step reservation="${hold.id}" api="${api.api}" publishable-key="${api.key}" customer-token="${token}"></payment-step>`,
+    );
+    await waitFor(() => stripeScripts().length === 1, 'the Stripe.js script tag');
+    equal(stripeScripts()[0]!.src, 'https://js.stripe.com/v3/');
+    // No network here: the script cannot load, and the step says so with Retry (never a test card form).
+    await waitForAttribute(step, 'state', 'error', 15_000);
+    ok(!step.shadowRoot!.querySelector('input[type="radio"]'), 'no test cards for Stripe');
+    ok(step.shadowRoot!.querySelector('button.primary'), 'Retry');
+    for (const s of stripeScripts()) s.remove();
+  });
+});
+
 describe('payment hand-over', () => {
   it('<slot-picker>: a paid drop’s hold shows the payment step; paying confirms it', async () => {
     const api = freshApi();

@@ -29,6 +29,8 @@ export class FakePayments {
   readonly paidDrops = new Set<string>();
   /** The price of a paid drop's hold, in minor units. */
   dropPrice = 12_000;
+  /** Which provider new payments use: `stripe` answers a client secret and publishable key for Stripe.js. */
+  provider: 'test' | 'stripe' = 'test';
   /** Payments that read `processing` once more before they settle. */
   readonly #settling = new Set<string>();
 
@@ -122,15 +124,15 @@ export class FakePayments {
         payment = {
           id,
           storeId: this.host.store.id,
-          provider: 'test',
+          provider: this.provider,
           status: 'requires_payment_method',
           amount,
           currency: this.host.store.currency,
           reservationId: input.reservationId ?? null,
           invoiceId: input.invoiceId ?? null,
           customerId,
-          clientSecret: null,
-          publishableKey: null,
+          clientSecret: this.provider === 'stripe' ? `pi_${id.slice(0, 8)}_secret_fake` : null,
+          publishableKey: this.provider === 'stripe' ? 'pk_test_stripe_fake' : null,
           nextAction: null,
           lastError: null,
           refundStatus: null,
