@@ -1,5 +1,7 @@
 /** Shared test helpers: an msw server, a request recorder and valid contract objects. */
-import { after, afterEach, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, afterEach, before, test } from 'node:test';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { createClient, type ClientOptions, type DropSlotClient } from '../../src/index.js';
 import type {
@@ -211,3 +213,68 @@ export function problem(
 }
 
 export const problemHeaders = { 'Content-Type': 'application/problem+json', 'X-Request-Id': 'req_123' };
+
+/** One SDK method and exactly the request it must send, with the contract answer it gets back. */
+export interface ContractCase {
+  name: string;
+  /** The key the client uses. @default 'sk' */
+  key?: 'pk' | 'sk';
+  /** A customer token the client sends as `X-Customer-Token`. */
+  token?: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Below `/v1/`. */
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  status?: number;
+  response: unknown;
+  call: (c: DropSlotClient) => PromiseLike<unknown>;
+}
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * One test per case: the SDK sends exactly one request with the method, URL, query, keys, token, Idempotency-Key (POST
+ * only), Accept and JSON body the contract names, and answers the validated body (a list's items for a page).
+ */
+export function contractTests(cases: ContractCase[], seen: Recorded[]): void {
+  for (const c of cases) {
+    test(`${c.name}: ${c.method} /v1/${c.path}`, async () => {
+      const handler = http[c.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'];
+      server.use(
+        handler(`${BASE}/v1/${c.path}`, () =>
+          HttpResponse.json(c.response as object, { status: c.status ?? 200 }),
+        ),
+      );
+      const key = (c.key ?? 'sk') === 'sk' ? SK : PK;
+      const api = client({
+        ...(key === SK ? { secretKey: SK } : { publishableKey: PK }),
+        ...(c.token && { customerToken: c.token }),
+      });
+      const result = await c.call(api);
+
+      assert.equal(seen.length, 1, 'exactly one request');
+      const req = seen[0]!;
+      assert.equal(req.method, c.method);
+      assert.equal(req.url.origin + req.url.pathname, `${BASE}/v1/${c.path}`);
+      assert.deepEqual(Object.fromEntries(req.url.searchParams), c.query ?? {});
+      assert.equal(req.headers.get('authorization'), `Bearer ${key}`);
+      assert.equal(req.headers.get('x-customer-token'), c.token ?? null);
+      assert.equal(req.headers.get('accept'), 'application/json');
+      if (c.method === 'POST') assert.match(req.headers.get('idempotency-key') ?? '', UUID_V4);
+      else assert.equal(req.headers.get('idempotency-key'), null);
+      const body = await req.body;
+      if (c.body === undefined) {
+        assert.equal(body, '');
+        assert.equal(req.headers.get('content-type'), null);
+      } else {
+        assert.deepEqual(JSON.parse(body), c.body);
+        assert.equal(req.headers.get('content-type'), 'application/json');
+      }
+      // A list answers its first page's items when awaited.
+      const page = (value: unknown) =>
+        Array.isArray((value as { data?: unknown })?.data) ? (value as { data: unknown }).data : value;
+      assert.deepEqual(page(result), page(c.response), 'returns the validated body');
+    });
+  }
+}

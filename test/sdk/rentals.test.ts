@@ -5,21 +5,20 @@ import { http, HttpResponse } from 'msw';
 import {
   ConflictError,
   InvalidResponseError,
-  type DropSlotClient,
   type Handover,
   type RentalOrder,
   type RentalQuote,
 } from '../../src/index.js';
 import {
   BASE,
-  PK,
-  SK,
   T,
   client,
   id,
   problem,
   problemHeaders,
   recordRequests,
+  contractTests,
+  type ContractCase,
   server,
   useServer,
 } from './fixtures.js';
@@ -27,7 +26,6 @@ import {
 useServer();
 const seen = recordRequests();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TOKEN = 'ct_shopper';
 const ids = { product: id(), rental: id(), schedule: id(), staff: id(), category: id(), handover: id() };
 const period = { start: '2030-03-02T09:00:00.000Z', end: '2030-03-04T09:00:00.000Z' };
@@ -127,19 +125,7 @@ const handover: Handover = {
   rental: order({ status: 'active' }),
 };
 
-interface Case {
-  name: string;
-  key: 'pk' | 'sk';
-  method: 'GET' | 'POST' | 'PATCH';
-  path: string;
-  query?: Record<string, string>;
-  body?: unknown;
-  status?: number;
-  response: unknown;
-  call: (c: DropSlotClient) => Promise<unknown>;
-}
-
-const cases: Case[] = [
+const cases: ContractCase[] = [
   {
     name: 'rentals.categories.list',
     key: 'pk',
@@ -346,42 +332,10 @@ const cases: Case[] = [
 ];
 
 describe('client.rentals sends the contract request', () => {
-  for (const c of cases) {
-    test(`${c.name}: ${c.method} /v1/${c.path}`, async () => {
-      const handler = http[c.method.toLowerCase() as 'get' | 'post' | 'patch'];
-      server.use(
-        handler(`${BASE}/v1/${c.path}`, () =>
-          HttpResponse.json(c.response as object, { status: c.status ?? 200 }),
-        ),
-      );
-      const api =
-        c.key === 'sk'
-          ? client({ secretKey: SK, customerToken: TOKEN })
-          : client({ publishableKey: PK, customerToken: TOKEN });
-
-      const result = await c.call(api);
-
-      assert.equal(seen.length, 1, 'exactly one request');
-      const req = seen[0]!;
-      assert.equal(req.method, c.method);
-      assert.equal(req.url.origin + req.url.pathname, `${BASE}/v1/${c.path}`);
-      assert.deepEqual(Object.fromEntries(req.url.searchParams), c.query ?? {});
-      assert.equal(req.headers.get('authorization'), `Bearer ${c.key === 'sk' ? SK : PK}`);
-      assert.equal(req.headers.get('x-customer-token'), TOKEN);
-      assert.equal(req.headers.get('accept'), 'application/json');
-      if (c.method === 'POST') assert.match(req.headers.get('idempotency-key') ?? '', UUID);
-      else assert.equal(req.headers.get('idempotency-key'), null);
-      const body = await req.body;
-      if (c.body === undefined) {
-        assert.equal(body, '');
-        assert.equal(req.headers.get('content-type'), null);
-      } else {
-        assert.deepEqual(JSON.parse(body), c.body);
-        assert.equal(req.headers.get('content-type'), 'application/json');
-      }
-      assert.deepEqual(result, c.response, 'returns the validated body');
-    });
-  }
+  contractTests(
+    cases.map((c) => ({ ...c, token: TOKEN })),
+    seen,
+  );
 });
 
 describe('client.rentals errors', () => {

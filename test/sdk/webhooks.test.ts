@@ -12,7 +12,6 @@ import {
   WebhookVerificationError,
   verifyWebhook,
   type AuditLog,
-  type DropSlotClient,
   type WebhookDelivery,
   type WebhookEndpoint,
 } from '../../src/index.js';
@@ -26,6 +25,8 @@ import {
   problem,
   problemHeaders,
   recordRequests,
+  contractTests,
+  type ContractCase,
   server,
   useServer,
 } from './fixtures.js';
@@ -33,7 +34,6 @@ import {
 useServer();
 const seen = recordRequests();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ids = { endpoint: id(), delivery: id(), attempt: id(), audit: id(), user: id(), key: id() };
 const SECRET = `whsec_${Buffer.from('a'.repeat(32)).toString('base64')}`;
 
@@ -78,18 +78,7 @@ const auditRow: AuditLog = {
   createdAt: T,
 };
 
-interface Case {
-  name: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  path: string;
-  query?: Record<string, string>;
-  body?: unknown;
-  status?: number;
-  response: unknown;
-  call: (c: DropSlotClient) => PromiseLike<unknown>;
-}
-
-const cases: Case[] = [
+const cases: ContractCase[] = [
   {
     name: 'webhookEndpoints.create',
     method: 'POST',
@@ -172,37 +161,7 @@ const cases: Case[] = [
 ];
 
 describe('client.webhookEndpoints and client.auditLogs send the contract request', () => {
-  for (const c of cases) {
-    test(`${c.name}: ${c.method} /v1/${c.path}`, async () => {
-      const handler = http[c.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'];
-      server.use(
-        handler(`${BASE}/v1/${c.path}`, () =>
-          HttpResponse.json(c.response as object, { status: c.status ?? 200 }),
-        ),
-      );
-      const result = await c.call(client({ secretKey: SK }));
-      assert.equal(seen.length, 1, 'exactly one request');
-      const req = seen[0]!;
-      assert.equal(req.method, c.method);
-      assert.equal(req.url.origin + req.url.pathname, `${BASE}/v1/${c.path}`);
-      assert.deepEqual(Object.fromEntries(req.url.searchParams), c.query ?? {});
-      assert.equal(req.headers.get('authorization'), `Bearer ${SK}`);
-      if (c.method === 'POST') assert.match(req.headers.get('idempotency-key') ?? '', UUID);
-      else assert.equal(req.headers.get('idempotency-key'), null);
-      const body = await req.body;
-      if (c.body === undefined) assert.equal(body, '');
-      else assert.deepEqual(JSON.parse(body), c.body);
-      // A list answers its first page's items when awaited.
-      const expected =
-        c.method === 'GET' && (c.response as { data?: unknown }).data
-          ? (c.response as { data: unknown[] }).data
-          : c.response;
-      const got = Array.isArray((result as { data?: unknown })?.data)
-        ? (result as { data: unknown }).data
-        : result;
-      assert.deepEqual(got, expected);
-    });
-  }
+  contractTests(cases, seen);
 
   test('for await walks every page of the audit trail with startingAfter', async () => {
     const second = { ...auditRow, id: id() };
