@@ -15,37 +15,27 @@
  * Throughout: 0 `securitypolicyviolation` events, no console errors, axe with 0 violations on the payment step.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { createApp, type DropSlotApp } from '../../examples/server/app.js';
-import { systemClock } from '../../examples/server/clock.js';
-import { openDatabase, rows, type DatabaseHandle } from '../../examples/server/db/index.js';
-import { mountDemoStore, type DemoStoreOptions } from '../../examples/server/demo-store.js';
-import { DEMO_SHOPPER, DEMO_STAFF, seedDemo } from '../../examples/server/seed.js';
+import { rows } from '../../examples/server/db/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../examples/webhook-receiver/receiver.js';
 import { addDays, dateIn } from '../../components/rental-checkout/calendar.js';
-import { buildCdn, cdnIsFresh } from '../../scripts/build-cdn.mjs';
 import {
-  CHROMIUM_ARGS,
   consoleErrors,
   expectAccessible,
+  launchChromium,
+  startDemoServer,
   violations,
   waitFor,
   waitForAttribute,
   watchedContext,
+  type DemoServer,
 } from './support.js';
 
-let handle: DatabaseHandle;
-let dropslot: DropSlotApp;
-let server: ServerType;
+let demo: DemoServer;
 let baseUrl: string;
-let stopWorkers: () => void;
-let store: DemoStoreOptions;
-let secretKey: string;
 let browser: Browser;
 let receiver: WebhookReceiver;
 /** The receiver's secrets: filled in once the endpoint exists (the receiver reads them per request). */
@@ -53,44 +43,13 @@ const secrets: string[] = [];
 /** Every message as received (headers and raw body), for the standardwebhooks re-check. */
 const raw: { headers: Record<string, string>; body: string }[] = [];
 
-async function call<T = any>(method: string, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${secretKey}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
+/** The API with the store's secret key. */
+const call = <T = any>(method: string, route: string, body?: unknown) =>
+  demo.call<T>(method, route, { body });
 
 before(async () => {
-  if (!cdnIsFresh()) buildCdn();
-  handle = await openDatabase();
-  await handle.migrate();
-  dropslot = await createApp({
-    db: handle,
-    clock: systemClock,
-    rateLimits: false,
-    webhooks: { allowPrivateUrls: true },
-    extend: (app) => mountDemoStore(app, () => store),
-  });
-  stopWorkers = dropslot.startWorkers(300);
-  const seeded = await seedDemo(handle.db, systemClock, { payments: 'online' });
-  assert.ok('publishableKey' in seeded);
-  secretKey = seeded.secretKey;
-  store = {
-    storeId: seeded.storeId,
-    publishableKey: seeded.publishableKey,
-    demo: { shopper: DEMO_SHOPPER, staff: DEMO_STAFF },
-  };
-  server = await new Promise((resolve) => {
-    const s = serve({ fetch: dropslot.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  demo = await startDemoServer({ payments: 'online', webhooks: { allowPrivateUrls: true } });
+  baseUrl = demo.baseUrl;
   receiver = await startWebhookReceiver({
     secrets,
     port: 0,
@@ -105,20 +64,13 @@ before(async () => {
         body: request.body.toString('utf8'),
       }),
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  stopWorkers?.();
   await receiver?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await dropslot?.close();
-  await handle?.close();
+  await demo?.close();
 });
 
 test('a paid drop and a rental paid with the test provider: receipts recorded, webhooks received and verified', async () => {
@@ -192,7 +144,7 @@ test('a paid drop and a rental paid with the test provider: receipts recorded, w
   // ---- 4. Receipts and webhooks --------------------------------------------------------------------------------------
   const receipts = async () =>
     rows<{ status: string }>(
-      handle.db,
+      demo.handle.db,
       sql`select status from notifications where template = 'payment_receipt' and recipient = ${email}`,
     );
   await waitFor(

@@ -13,91 +13,45 @@
  * Throughout: axe with 0 violations per state, 0 `securitypolicyviolation` events, no unexpected console errors.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
-import { createApp, type DropSlotApp } from '../../examples/server/app.js';
-import { systemClock } from '../../examples/server/clock.js';
-import { openDatabase, type DatabaseHandle } from '../../examples/server/db/index.js';
-import { mountDemoStore, type DemoStoreOptions } from '../../examples/server/demo-store.js';
-import { DEMO_SHOPPER, DEMO_STAFF, seedDemo } from '../../examples/server/seed.js';
+import type { Browser } from 'playwright-core';
+import { DEMO_SHOPPER, DEMO_STAFF } from '../../examples/server/seed.js';
 import { addDays, dateIn, zonedInstant } from '../../components/rental-checkout/calendar.js';
-import { buildCdn, cdnIsFresh } from '../../scripts/build-cdn.mjs';
 import {
-  CHROMIUM_ARGS,
   consoleErrors,
   expectAccessible,
+  launchChromium,
   requested,
+  startDemoServer,
   violations,
   waitFor,
   waitForAttribute,
   watchedContext,
+  type DemoServer,
 } from './support.js';
 
 const ZONE = 'Europe/Berlin';
-let handle: DatabaseHandle;
-let dropslot: DropSlotApp;
-let server: ServerType;
+let demo: DemoServer;
 let baseUrl: string;
-let stopWorkers: () => void;
-let store: DemoStoreOptions;
 let browser: Browser;
 
-async function call<T = any>(method: string, route: string, key: string, body?: unknown, token?: string) {
-  const response = await fetch(`${baseUrl}${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(token ? { 'x-customer-token': token } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
+/** The API with the publishable key (and a customer token). */
+const call = <T = any>(method: string, route: string, key: string, body?: unknown, token?: string) =>
+  demo.call<T>(method, route, { key, body, token });
 
 before(async () => {
-  if (!cdnIsFresh()) buildCdn();
-  handle = await openDatabase();
-  await handle.migrate();
-  dropslot = await createApp({
-    db: handle,
-    clock: systemClock,
-    rateLimits: false,
-    extend: (app) => mountDemoStore(app, () => store),
-  });
-  stopWorkers = dropslot.startWorkers(500);
-  const seeded = await seedDemo(handle.db, systemClock);
-  assert.ok('publishableKey' in seeded);
-  store = {
-    storeId: seeded.storeId,
-    publishableKey: seeded.publishableKey,
-    demo: { shopper: DEMO_SHOPPER, staff: DEMO_STAFF },
-  };
-  server = await new Promise((resolve) => {
-    const s = serve({ fetch: dropslot.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  demo = await startDemoServer();
+  baseUrl = demo.baseUrl;
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  stopWorkers?.();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await dropslot?.close();
-  await handle?.close();
+  await demo?.close();
 });
 
 test('rent the last camera through the widget, then staff verify its pickup code once', async () => {
-  const pk = store.publishableKey;
+  const pk = demo.publishableKey;
   const products = await call<{ data: { id: string; name: string; rental: { unitsInService: number } }[] }>(
     'GET',
     '/v1/products?rentable=true',

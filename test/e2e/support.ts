@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { createApp, type AppOptions, type DropSlotApp } from '../../examples/server/app.js';
+import { systemClock } from '../../examples/server/clock.js';
+import { openDatabase, type DatabaseHandle } from '../../examples/server/db/index.js';
+import { mountDemoStore, type DemoStoreOptions } from '../../examples/server/demo-store.js';
+import { DEMO_SHOPPER, DEMO_STAFF, seedDemo } from '../../examples/server/seed.js';
+import { buildCdn, cdnIsFresh } from '../../scripts/build-cdn.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -113,4 +121,82 @@ export async function expectAccessible(page: Page, selector: string, state: stri
     );
   }, selector);
   assert.deepEqual(violations, [], `axe: ${selector} (${state})`);
+}
+
+/** The demo store as `npm start` serves it, on a fresh PGlite and a free port, with the workers running. */
+export interface DemoServer {
+  baseUrl: string;
+  handle: DatabaseHandle;
+  app: DropSlotApp;
+  publishableKey: string;
+  secretKey: string;
+  /** JSON over real HTTP: `key` as the bearer, `token` as the customer token; a non-2xx answer throws. */
+  call<T = any>(
+    method: string,
+    route: string,
+    options?: { key?: string; body?: unknown; token?: string },
+  ): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Starts the demo store on real time (`systemClock`), seeded like `npm start` (`payments` as `DEMO_PAYMENTS`). */
+export async function startDemoServer(
+  options: { payments?: 'online' | 'at_pickup'; webhooks?: AppOptions['webhooks'] } = {},
+): Promise<DemoServer> {
+  if (!cdnIsFresh()) buildCdn(); // the pages load /dropslot.js from dist/cdn
+  const handle = await openDatabase();
+  await handle.migrate();
+  // The demo store's pages need its keys, known once it is seeded (after the app exists).
+  const demo: { store?: DemoStoreOptions } = {};
+  const app = await createApp({
+    db: handle,
+    clock: systemClock,
+    rateLimits: false,
+    ...(options.webhooks && { webhooks: options.webhooks }),
+    extend: (hono) => mountDemoStore(hono, () => demo.store),
+  });
+  const stopWorkers = app.startWorkers(300);
+  const seeded = await seedDemo(handle.db, systemClock, { payments: options.payments });
+  assert.ok('publishableKey' in seeded);
+  demo.store = {
+    storeId: seeded.storeId,
+    publishableKey: seeded.publishableKey,
+    demo: { shopper: DEMO_SHOPPER, staff: DEMO_STAFF },
+  };
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    baseUrl,
+    handle,
+    app,
+    publishableKey: seeded.publishableKey,
+    secretKey: seeded.secretKey,
+    async call(method, route, { key = seeded.secretKey, body, token } = {}) {
+      const response = await fetch(`${baseUrl}${route}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(token ? { 'x-customer-token': token } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = await response.json();
+      if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    },
+    async close() {
+      stopWorkers();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      await handle.close();
+    },
+  };
+}
+
+/** Headless Debian Chromium, as every e2e test runs it. */
+export function launchChromium(args: string[] = CHROMIUM_ARGS): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args });
 }
