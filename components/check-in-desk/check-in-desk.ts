@@ -85,6 +85,8 @@ const SAME_CODE_PAUSE = 20_000;
  */
 export class CheckInDesk extends DropSlotElement {
   static override styles = [baseStyles, deskStyles];
+  /** Staff sign in on this desk: their token is kept apart from a shopper's in the same tab. */
+  protected static override tokenStorage = 'dropslot.staffToken';
 
   @state() private _camera: Camera = 'off';
   @state() private _result?: Result;

@@ -10,9 +10,10 @@ import { sharedClient } from './client.js';
 import { format, type MessageKey } from './i18n.js';
 import { DropSlotLightElement } from './light-base.js';
 
-const TOKEN_STORAGE = 'dropslot.customerToken';
-
 export class DropSlotElement extends DropSlotLightElement {
+  /** Where the built-in sign-in step keeps its token in this tab (per publishable key); staff elements use their own. */
+  protected static tokenStorage = 'dropslot.customerToken';
+
   /** The shopper's token; defaults to the page configuration, then a token from the built-in sign-in step. */
   @property({ attribute: 'customer-token' }) customerToken?: string;
 
@@ -28,7 +29,7 @@ export class DropSlotElement extends DropSlotLightElement {
       api: this.resolvedApi,
       publishableKey: this.resolvedKey,
       locale: this.resolvedLocale,
-      customerToken: this.customerToken ?? page.customerToken ?? storedToken(this.resolvedKey),
+      customerToken: this.customerToken ?? page.customerToken ?? this.#storedToken(),
     };
   }
 
@@ -46,7 +47,7 @@ export class DropSlotElement extends DropSlotLightElement {
     const key = this.settings.publishableKey;
     if (!key) return;
     try {
-      sessionStorage.setItem(`${TOKEN_STORAGE}.${key}`, token);
+      sessionStorage.setItem(this.#storageKey(key), token);
     } catch {
       // Storage blocked: the token lives as long as the element.
     }
@@ -57,19 +58,24 @@ export class DropSlotElement extends DropSlotLightElement {
   protected forgetToken(): void {
     const key = this.settings.publishableKey;
     try {
-      if (key) sessionStorage.removeItem(`${TOKEN_STORAGE}.${key}`);
+      if (key) sessionStorage.removeItem(this.#storageKey(key));
     } catch {
       // Storage blocked: nothing was stored.
     }
     this.customerToken = undefined;
   }
-}
 
-function storedToken(publishableKey: string | undefined): string | undefined {
-  if (!publishableKey) return undefined;
-  try {
-    return sessionStorage.getItem(`${TOKEN_STORAGE}.${publishableKey}`) ?? undefined;
-  } catch {
-    return undefined;
+  #storageKey(publishableKey: string): string {
+    return `${(this.constructor as typeof DropSlotElement).tokenStorage}.${publishableKey}`;
+  }
+
+  #storedToken(): string | undefined {
+    const key = this.resolvedKey;
+    if (!key) return undefined;
+    try {
+      return sessionStorage.getItem(this.#storageKey(key)) ?? undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -135,7 +135,8 @@ describe('<check-in-desk> staff sign-in', () => {
     equal(part(el, 'sign-in'), undefined);
     equal(text(part(el, 'title')), 'Scan a ticket');
     await waitFor(() => focused(el) === codeInput(el), 'focus in the code field, ready for a scanner');
-    ok(sessionStorage.getItem(`dropslot.customerToken.${api.key}`), 'the staff token is kept for the tab');
+    ok(sessionStorage.getItem(`dropslot.staffToken.${api.key}`), 'the staff token is kept for the tab');
+    equal(sessionStorage.getItem(`dropslot.customerToken.${api.key}`), null, 'apart from a shopper’s token');
     equal(api.requestsTo('POST', /^\/v1\/customers\/sign-in$/).length, 3);
     await expectAccessible(el);
   });
@@ -154,7 +155,17 @@ describe('<check-in-desk> staff sign-in', () => {
     part(el, 'sign-out')!.focus();
     await sendKeys({ press: 'Enter' });
     await waitFor(() => part(el, 'sign-in'), 'the sign-in step');
-    equal(sessionStorage.getItem(`dropslot.customerToken.${api.key}`), null);
+    equal(sessionStorage.getItem(`dropslot.staffToken.${api.key}`), null);
+  });
+
+  it('a shopper signed in on this tab does not open the desk: staff sign in on their own', async () => {
+    const api = freshApi();
+    const shopper = api.addCustomer('shopper@example.com', 'correct horse');
+    sessionStorage.setItem(`dropslot.customerToken.${api.key}`, shopper);
+    const el = mountDesk(api);
+    await el.updateComplete;
+    ok(part(el, 'sign-in'), 'the staff sign-in step, not the shopper’s session');
+    equal(api.requestsTo('POST', /^\/v1\/check-ins$/).length, 0);
   });
 
   it('a token that is not (or no longer) staff goes back to sign-in, saying why', async () => {
