@@ -9,11 +9,17 @@ import {
   InventoryItemList,
   Handover,
   LoyaltyAccount,
+  Promotion,
+  PromotionList,
   RentalOrder,
   RentalOrderList,
   RentalQuote,
+  SubscriptionPlan,
   SubscriptionPlanList,
   type CategoryCreate,
+  type PromotionCreate,
+  type PromotionUpdate,
+  type SubscriptionPlanCreate,
   type HandoverCreate,
   type InventoryItemCreate,
   type InventoryItemUpdate,
@@ -92,10 +98,22 @@ export interface LoyaltyResource {
   retrieve(options?: RequestOptions): Promise<LoyaltyAccount>;
 }
 
-/** The store's subscription plans (`GET /v1/subscription-plans`). */
+/** The store's subscription plans (`GET /v1/subscription-plans`; creating one needs the secret key or owner). */
 export interface SubscriptionPlansResource {
   /** Active plans, cheapest first, each with the products it discounts. */
   list(options?: RequestOptions): Promise<SubscriptionPlanList>;
+  /** Creates a plan (`POST /v1/subscription-plans`). */
+  create(body: SubscriptionPlanCreate, options?: RequestOptions): Promise<SubscriptionPlan>;
+}
+
+/** The store's promo codes (`/v1/promotions`, secret key or owner). */
+export interface PromotionsResource {
+  /** Every code with its usage, newest first. */
+  list(options?: RequestOptions): Promise<PromotionList>;
+  /** Creates a code; `ConflictError` `conflict` when the store has it already. */
+  create(body: PromotionCreate, options?: RequestOptions): Promise<Promotion>;
+  /** Switches a code off or on, moves its end or changes its limit. */
+  update(id: string, body: PromotionUpdate, options?: RequestOptions): Promise<Promotion>;
 }
 
 /**
@@ -130,6 +148,8 @@ export interface RentalsResource {
   readonly handovers: RentalHandoversResource;
   /** `GET /v1/customers/me/loyalty`. */
   readonly loyalty: LoyaltyResource;
+  /** `/v1/promotions`. */
+  readonly promotions: PromotionsResource;
   /** `/v1/products/{id}/units`, `/v1/inventory-items/{id}`. */
   readonly units: RentalUnitsResource;
   /** `GET /v1/subscription-plans`. */
@@ -234,6 +254,15 @@ export function rentalsResource(t: Transport): RentalsResource {
     subscriptionPlans: {
       list: (options) =>
         t.request({ method: 'GET', path: 'subscription-plans', schema: SubscriptionPlanList }, options),
+      create: (body, options) =>
+        t.request({ method: 'POST', path: 'subscription-plans', body, schema: SubscriptionPlan }, options),
+    },
+    promotions: {
+      list: (options) => t.request({ method: 'GET', path: 'promotions', schema: PromotionList }, options),
+      create: (body, options) =>
+        t.request({ method: 'POST', path: 'promotions', body, schema: Promotion }, options),
+      update: (id, body, options) =>
+        t.request({ method: 'PATCH', path: `promotions/${seg(id)}`, body, schema: Promotion }, options),
     },
     availability,
     create: (body, options) =>

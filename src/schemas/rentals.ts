@@ -433,3 +433,75 @@ export const InventoryItemUpdate = named(
   z.strictObject({ status: z.enum(['available', 'maintenance', 'retired']) }),
 );
 export type InventoryItemUpdate = z.infer<typeof InventoryItemUpdate>;
+
+/** A promo code of the store: a percentage or a fixed amount off a rental, in a validity window, with a usage limit. */
+export const Promotion = named(
+  'Promotion',
+  'A promo code: percent (1–100) or a fixed amount off, valid in [validFrom, validTo), at most maxRedemptions orders.',
+  z.object({
+    id: Id,
+    code: z.string(),
+    discountType: z.enum(['percent', 'amount']),
+    /** Percent (1–100), or minor units of `currency` for `amount`. */
+    value: z.int(),
+    currency: z.nullable(Currency),
+    validFrom: Timestamp,
+    validTo: Timestamp,
+    maxRedemptions: z.nullable(z.int()),
+    /** Orders that used the code so far. */
+    redemptions: z.int(),
+    active: z.boolean(),
+    createdAt: Timestamp,
+  }),
+);
+export type Promotion = z.infer<typeof Promotion>;
+
+/** The store's promo codes, newest first. */
+export const PromotionList = named(
+  'PromotionList',
+  'The store’s promo codes, newest first.',
+  z.object({ data: z.array(Promotion) }),
+);
+export type PromotionList = z.infer<typeof PromotionList>;
+
+/** Body of `POST /promotions`. Codes are matched case-insensitively and stored as given. */
+export const PromotionCreate = named(
+  'PromotionCreate',
+  'A new promo code. percent: value 1–100; amount: value in minor units of the store currency.',
+  z.strictObject({
+    code: z.string().check(z.trim(), z.minLength(3), z.maxLength(32), z.regex(/^[A-Za-z0-9_-]+$/)),
+    discountType: z.enum(['percent', 'amount']),
+    value: z.int().check(z.minimum(1), z.maximum(100_000_000)),
+    validFrom: Timestamp,
+    validTo: Timestamp,
+    maxRedemptions: z.optional(z.nullable(z.int().check(z.minimum(1), z.maximum(100_000_000)))),
+    active: z.optional(z.boolean()),
+  }),
+);
+export type PromotionCreate = z.infer<typeof PromotionCreate>;
+
+/** Body of `PATCH /promotions/{id}`: switch a code off or on, move its end, change its limit. */
+export const PromotionUpdate = named(
+  'PromotionUpdate',
+  'Changes to a promo code.',
+  z.strictObject({
+    active: z.optional(z.boolean()),
+    validTo: z.optional(Timestamp),
+    maxRedemptions: z.optional(z.nullable(z.int().check(z.minimum(1), z.maximum(100_000_000)))),
+  }),
+);
+export type PromotionUpdate = z.infer<typeof PromotionUpdate>;
+
+/** Body of `POST /subscription-plans`. */
+export const SubscriptionPlanCreate = named(
+  'SubscriptionPlanCreate',
+  'A new subscription plan: discountPct off the rental lines of its included products.',
+  z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    discountPct: z.int().check(z.minimum(0), z.maximum(100)),
+    durationDays: z.int().check(z.minimum(1), z.maximum(3650)),
+    price: Money,
+    includedProductIds: z.array(Id).check(z.maxLength(200)),
+  }),
+);
+export type SubscriptionPlanCreate = z.infer<typeof SubscriptionPlanCreate>;

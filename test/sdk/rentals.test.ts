@@ -29,6 +29,19 @@ const seen = recordRequests();
 const TOKEN = 'ct_shopper';
 const ids = { product: id(), rental: id(), schedule: id(), staff: id(), category: id(), handover: id() };
 const period = { start: '2030-03-02T09:00:00.000Z', end: '2030-03-04T09:00:00.000Z' };
+const promotion = {
+  id: ids.handover,
+  code: 'SPRING25',
+  discountType: 'percent' as const,
+  value: 25,
+  currency: null,
+  validFrom: T,
+  validTo: period.end,
+  maxRedemptions: null,
+  redemptions: 0,
+  active: true,
+  createdAt: T,
+};
 const unit = {
   id: ids.schedule,
   productId: ids.product,
@@ -287,6 +300,70 @@ const cases: ContractCase[] = [
     body: { status: 'maintenance' },
     response: { ...unit, status: 'maintenance' },
     call: (c) => c.rentals.units.update(ids.schedule, { status: 'maintenance' }),
+  },
+  {
+    name: 'rentals.promotions.create',
+    key: 'sk',
+    method: 'POST',
+    path: 'promotions',
+    body: { code: 'SPRING25', discountType: 'percent', value: 25, validFrom: T, validTo: period.end },
+    status: 201,
+    response: promotion,
+    call: (c) =>
+      c.rentals.promotions.create({
+        code: 'SPRING25',
+        discountType: 'percent',
+        value: 25,
+        validFrom: T,
+        validTo: period.end,
+      }),
+  },
+  {
+    name: 'rentals.promotions.list',
+    key: 'sk',
+    method: 'GET',
+    path: 'promotions',
+    response: { data: [promotion] },
+    call: (c) => c.rentals.promotions.list(),
+  },
+  {
+    name: 'rentals.promotions.update',
+    key: 'sk',
+    method: 'PATCH',
+    path: `promotions/${ids.handover}`,
+    body: { active: false },
+    response: { ...promotion, active: false },
+    call: (c) => c.rentals.promotions.update(ids.handover, { active: false }),
+  },
+  {
+    name: 'rentals.subscriptionPlans.create',
+    key: 'sk',
+    method: 'POST',
+    path: 'subscription-plans',
+    body: {
+      name: 'Pro',
+      discountPct: 15,
+      durationDays: 30,
+      price: { amount: 2900, currency: 'EUR' },
+      includedProductIds: [ids.product],
+    },
+    status: 201,
+    response: {
+      id: ids.category,
+      name: 'Pro',
+      discountPct: 15,
+      durationDays: 30,
+      price: { amount: 2900, currency: 'EUR' },
+      includedProductIds: [ids.product],
+    },
+    call: (c) =>
+      c.rentals.subscriptionPlans.create({
+        name: 'Pro',
+        discountPct: 15,
+        durationDays: 30,
+        price: { amount: 2900, currency: 'EUR' },
+        includedProductIds: [ids.product],
+      }),
   },
   {
     name: 'rentals.loyalty.retrieve',

@@ -268,6 +268,159 @@ for (const kind of databaseKinds) {
         assert.notDeepEqual(before, afterCustomer, 'the fingerprint sees changes');
       }));
 
+    it('lets owners manage promo codes and subscription plans that quotes then apply', () =>
+      withApp(kind, async (t) => {
+        const sk = { key: t.store.secretKey };
+        const { productId } = await createRentalProduct(
+          t.handle.db,
+          t.store.storeId,
+          { sku: 'CAM-P', name: 'Camera', basePriceCents: 4000, pricingUnit: 'day', units: 2 },
+          t.clock.now(),
+        );
+        const window = { validFrom: at(-DAY), validTo: at(30 * DAY) };
+        const created = await t.call('POST', '/v1/promotions', {
+          ...sk,
+          body: { code: 'Spring25', discountType: 'percent', value: 25, maxRedemptions: 5, ...window },
+        });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        assert.equal(created.body.redemptions, 0);
+        const quote = (promoCode: string) =>
+          t.call('POST', '/v1/rental-quotes', {
+            body: { items: [{ productId, quantity: 1 }], ...period, promoCode },
+          });
+        const priced = await quote('spring25');
+        assert.equal(priced.status, 200, JSON.stringify(priced.body));
+        assert.equal(priced.body.promoDiscount, 1000, '25 % of one day at €40');
+
+        const amount = await t.call('POST', '/v1/promotions', {
+          ...sk,
+          body: { code: 'TENOFF', discountType: 'amount', value: 1000, ...window },
+        });
+        assert.equal(amount.body.currency, 'EUR');
+        assert.deepEqual(
+          (await t.call('GET', '/v1/promotions', sk)).body.data.map((p: { code: string }) => p.code).sort(),
+          ['Spring25', 'TENOFF'],
+        );
+
+        const off = await t.call('PATCH', `/v1/promotions/${created.body.id}`, {
+          ...sk,
+          body: { active: false },
+        });
+        assert.equal(off.body.active, false);
+        assert.equal(
+          (await quote('SPRING25')).body.code,
+          'promo_invalid',
+          'a switched-off code no longer applies',
+        );
+
+        const plan = await t.call('POST', '/v1/subscription-plans', {
+          ...sk,
+          body: {
+            name: 'Pro',
+            discountPct: 15,
+            durationDays: 30,
+            price: { amount: 2900, currency: 'EUR' },
+            includedProductIds: [productId],
+          },
+        });
+        assert.equal(plan.status, 201, JSON.stringify(plan.body));
+        assert.deepEqual(plan.body.includedProductIds, [productId]);
+        assert.ok(
+          (await t.call('GET', '/v1/subscription-plans')).body.data.some(
+            (p: { id: string }) => p.id === plan.body.id,
+          ),
+        );
+
+        const before = await t.fingerprint();
+        const customer = await t.customer();
+        const refusals: [string, string, Record<string, unknown>, number, string][] = [
+          [
+            'POST',
+            '/v1/promotions',
+            { ...sk, body: { code: 'spring25', discountType: 'percent', value: 10, ...window } },
+            409,
+            'conflict',
+          ],
+          [
+            'POST',
+            '/v1/promotions',
+            { ...sk, body: { code: 'TOOMUCH', discountType: 'percent', value: 150, ...window } },
+            400,
+            'validation_failed',
+          ],
+          [
+            'POST',
+            '/v1/promotions',
+            {
+              ...sk,
+              body: {
+                code: 'BACKWARDS',
+                discountType: 'percent',
+                value: 10,
+                validFrom: at(DAY),
+                validTo: at(0),
+              },
+            },
+            400,
+            'validation_failed',
+          ],
+          [
+            'POST',
+            '/v1/promotions',
+            { token: customer.token, body: { code: 'MINE', discountType: 'percent', value: 10, ...window } },
+            403,
+            'forbidden',
+          ],
+          [
+            'PATCH',
+            '/v1/promotions/00000000-0000-4000-8000-000000000000',
+            { ...sk, body: { active: true } },
+            404,
+            'not_found',
+          ],
+          [
+            'POST',
+            '/v1/subscription-plans',
+            {
+              ...sk,
+              body: {
+                name: 'Bad',
+                discountPct: 10,
+                durationDays: 30,
+                price: { amount: 100, currency: 'EUR' },
+                includedProductIds: ['00000000-0000-4000-8000-000000000000'],
+              },
+            },
+            404,
+            'not_found',
+          ],
+          [
+            'POST',
+            '/v1/subscription-plans',
+            {
+              ...sk,
+              body: {
+                name: 'USD',
+                discountPct: 10,
+                durationDays: 30,
+                price: { amount: 1, currency: 'USD' },
+                includedProductIds: [],
+              },
+            },
+            400,
+            'validation_failed',
+          ],
+        ];
+        const baseline = await t.fingerprint();
+        for (const [method, path, options, status, code] of refusals) {
+          const reply = await t.call(method, path, options);
+          assert.equal(reply.status, status, `${method} ${path}: ${JSON.stringify(reply.body)}`);
+          assert.equal(reply.body.code, code, `${method} ${path}`);
+        }
+        assert.deepEqual(await t.fingerprint(), baseline, 'refusals changed nothing');
+        assert.notDeepEqual(before, undefined);
+      }));
+
     it('lets a customer confirm their own order when the store takes payment at pickup', () =>
       withApp(kind, async (t) => {
         const { productId } = await createRentalProduct(

@@ -796,6 +796,8 @@ export const promotions = pgTable(
   },
   (t) => [
     unique('promotions_store_code_key').on(t.storeId, t.code),
+    /** Quotes match codes case-insensitively, so two codes may not differ by case alone. */
+    uniqueIndex('promotions_store_code_upper_key').on(t.storeId, sql`upper(${t.code})`),
     check('promotions_type_check', sql`${t.discountType} in ('percent', 'amount')`),
     check(
       'promotions_value_check',

@@ -12,6 +12,12 @@ import {
   Handover,
   HandoverCreate,
   LoyaltyAccount,
+  Promotion,
+  PromotionCreate,
+  PromotionList,
+  PromotionUpdate,
+  SubscriptionPlan,
+  SubscriptionPlanCreate,
   SubscriptionPlanList,
   ProblemCode,
   RentalOrder,
@@ -40,6 +46,12 @@ import {
   quoteRental,
 } from '../domain/rentals.js';
 import { loyaltyAccount, subscriptionPlans } from '../domain/loyalty.js';
+import {
+  createPromotion,
+  createSubscriptionPlan,
+  listPromotions,
+  updatePromotion,
+} from '../domain/offers.js';
 import { createCategory, createUnit, listUnits, updateUnit } from '../domain/inventory.js';
 import { settleRefunds } from '../domain/payments.js';
 import {
@@ -403,6 +415,72 @@ export function rentalRoutes(router: Router): void {
         success: { status: 200, schema: SubscriptionPlanList, description: 'The active plans.' },
       },
       async ({ services, auth }) => subscriptionPlans(services.db, auth.storeId),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/subscription-plans',
+        operationId: 'createSubscriptionPlan',
+        summary: 'Create a subscription plan',
+        description:
+          '`discountPct` off the rental lines of `includedProductIds` for customers subscribed to it. Secret key or owner.',
+        tag: 'Rentals',
+        access: 'owner',
+        body: SubscriptionPlanCreate,
+        success: { status: 201, schema: SubscriptionPlan, description: 'The new plan.' },
+        errors: [404],
+      },
+      async ({ c, services, auth, body }) =>
+        createSubscriptionPlan(services.db, actorOf(c, auth), body, services.clock.now()),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/promotions',
+        operationId: 'listPromotions',
+        summary: 'Promo codes',
+        description: 'Every promo code of the store with its usage, newest first. Secret key or owner.',
+        tag: 'Rentals',
+        access: 'owner',
+        success: { status: 200, schema: PromotionList, description: 'The promo codes.' },
+      },
+      async ({ services, auth }) => listPromotions(services.db, auth.storeId),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/promotions',
+        operationId: 'createPromotion',
+        summary: 'Create a promo code',
+        description:
+          'A percent (1–100) or fixed amount (minor units of the store currency) off a rental, valid in ' +
+          '`[validFrom, validTo)`, for at most `maxRedemptions` orders. Codes match case-insensitively; 409 when the ' +
+          'store has the code already. Secret key or owner.',
+        tag: 'Rentals',
+        access: 'owner',
+        body: PromotionCreate,
+        success: { status: 201, schema: Promotion, description: 'The new promo code.' },
+        errors: [409],
+      },
+      async ({ c, services, auth, body }) =>
+        createPromotion(services.db, actorOf(c, auth), body, services.clock.now()),
+    )
+    .add(
+      {
+        method: 'patch',
+        path: '/promotions/:id',
+        operationId: 'updatePromotion',
+        summary: 'Change a promo code',
+        description:
+          'Switch it off or on, move its end, or change its limit (not below its uses). Secret key or owner.',
+        tag: 'Rentals',
+        access: 'owner',
+        body: PromotionUpdate,
+        success: { status: 200, schema: Promotion, description: 'The promo code.' },
+        errors: [404],
+      },
+      async ({ c, services, auth, params, body }) =>
+        updatePromotion(services.db, actorOf(c, auth), params.id!, body, services.clock.now()),
     )
     .add(
       {

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "promotions_store_code_upper_key" ON "promotions" USING btree ("store_id",upper("code"));
