@@ -141,6 +141,31 @@ describe('payment hand-over', () => {
     equal((await confirmed).detail.reservation.state, 'CONFIRMED');
   });
 
+  it('<slot-picker>: a promoted waitlist entry of a paid drop pays to claim its place', async () => {
+    const api = freshApi();
+    const token = api.addCustomer('claimer@example.com', 'correct horse');
+    const { drop, slots } = api.addDrop({ startsIn: -60_000, slots: [{ capacityTotal: 1 }] });
+    api.payments.paidDrops.add(drop.id);
+    const taken = api.takePlace(slots[0]!.id);
+    const picker = mountPicker(api, drop.id, { token, attributes: 'locale="en-US"' });
+    await waitForAttribute(picker, 'state', 'sold-out');
+    picker.shadowRoot!.querySelector<HTMLElement>('[role="radio"]')!.click();
+    await picker.updateComplete;
+    primary(picker).click(); // Join the waitlist
+    await waitForAttribute(picker, 'state', 'waitlisted');
+    api.cancelReservation(taken.id); // a place frees up: the line's head is promoted
+    await waitForAttribute(picker, 'state', 'promoted');
+    primary(picker).click(); // Claim → a paid drop: the payment step
+    const step = await waitFor(() => picker.shadowRoot!.querySelector<PaymentStep>('payment-step'));
+    await waitForAttribute(step, 'state', 'ready');
+    ok(primary(picker).hidden, 'the Claim button gives way to the payment step');
+    await expectAccessible(picker);
+    const confirmed = nextEvent<CustomEvent>(picker, 'ds-confirm');
+    pay(step);
+    await waitForAttribute(picker, 'state', 'confirmed', 8000);
+    equal((await confirmed).detail.reservation.state, 'CONFIRMED');
+  });
+
   it('<rental-checkout>: online stores pay the invoice in the payment step, then show the pickup code', async () => {
     const api = freshApi({ storeZone: 'Europe/Berlin' });
     // Today is the 3rd of the month in the store's zone: the next two days are in the month shown.

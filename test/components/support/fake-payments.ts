@@ -18,6 +18,7 @@ const fail = (status: number, code: string): Reply => ({
 
 interface Host {
   serverNow(): number;
+  waitlist: Map<string, { reservationId: string | null; state: string }>;
   store: { id: string; currency: string };
   reservations: Map<string, Reservation>;
   rentals: { orders: Map<string, RentalOrder> };
@@ -54,6 +55,9 @@ export class FakePayments {
       r.expiresAt = null;
       r.confirmedAt = this.#now();
       r.qrToken = `qr_${r.id}`;
+      // A promoted waitlist entry's hold, paid: the promotion is claimed (as the server's webhook does).
+      for (const entry of this.host.waitlist.values())
+        if (entry.reservationId === r.id) entry.state = 'CLAIMED';
     } else {
       const order = [...this.host.rentals.orders.values()].find((o) => o.invoice.id === payment.invoiceId)!;
       order.status = 'confirmed';
