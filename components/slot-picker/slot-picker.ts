@@ -729,6 +729,8 @@ export class SlotPicker extends DropSlotElement {
       const reservation = this._hold.reservation;
       if (!session || !reservation) return;
       if (await this.handOverToPayment(reservation, this._drop)) return;
+      // A paid drop: its hold is confirmed by the payment, not by a confirm call.
+      if (this._drop?.paymentRequired) return this.#askPayment(reservation.id);
       const result = await session.hold.confirm();
       if (session !== this.#session) return;
       if (result.status === 'held' && result.error?.code === 'payment_required') {
@@ -786,6 +788,8 @@ export class SlotPicker extends DropSlotElement {
     this.#userAction(async () => {
       const session = this.#session;
       if (!session) return;
+      const promoted = this._waitlist.entry?.reservationId;
+      if (this._drop?.paymentRequired && promoted) return this.#askPayment(promoted);
       const result = await session.waitlist.claim();
       if (session !== this.#session) return;
       if (result.error?.code === 'payment_required' && result.entry?.reservationId) {

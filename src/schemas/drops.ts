@@ -50,6 +50,11 @@ export const Drop = named(
     reservationRule: ReservationRule,
     capacityTotal: z.int(),
     capacityRemaining: z.int(),
+    /**
+     * Holds must be paid to be confirmed (`POST /payments`): the product has a price and the store takes payment online.
+     * Otherwise the customer confirms the hold.
+     */
+    paymentRequired: z.boolean(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   }),

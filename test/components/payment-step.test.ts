@@ -139,6 +139,11 @@ describe('payment hand-over', () => {
     pay(step);
     await waitForAttribute(picker, 'state', 'confirmed', 8000);
     equal((await confirmed).detail.reservation.state, 'CONFIRMED');
+    equal(
+      api.requestsTo('POST', /\/confirm$/).length,
+      0,
+      'a paid hold goes straight to payment, no refused confirm',
+    );
   });
 
   it('<slot-picker>: a promoted waitlist entry of a paid drop pays to claim its place', async () => {

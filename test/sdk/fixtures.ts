@@ -104,6 +104,7 @@ export function drop(over: Partial<Drop> = {}): Drop {
     reservationRule: { holdTtlSeconds: 600, claimTtlSeconds: 900, maxPerCustomer: 1 },
     capacityTotal: 20,
     capacityRemaining: 20,
+    paymentRequired: false,
     createdAt: T,
     updatedAt: T,
     ...over,

@@ -72,7 +72,20 @@ for (const kind of databaseKinds) {
   describe(`payments (test provider) on ${kind}`, () => {
     it('a paid hold is not confirmed by its customer; pm_card_visa pays it and the signed webhook confirms it', () =>
       withApp(kind, async (t) => {
-        const { customer, reservationId } = await paidHold(t, 2500);
+        const { customer, reservationId, hold } = await paidHold(t, 2500);
+        const drop = await t.call('GET', `/v1/drops/${hold.dropId}`);
+        assert.equal(drop.body.paymentRequired, true, 'the drop says its holds are paid');
+        await t.handle.db.execute(
+          sql`update stores set drop_payment_required = false where id = ${t.store.storeId}`,
+        );
+        assert.equal(
+          (await t.call('GET', `/v1/drops/${hold.dropId}`)).body.paymentRequired,
+          false,
+          'pay at pickup',
+        );
+        await t.handle.db.execute(
+          sql`update stores set drop_payment_required = true where id = ${t.store.storeId}`,
+        );
         const before = await t.fingerprint();
         const refused = await t.call('POST', `/v1/reservations/${reservationId}/confirm`, {
           token: customer.token,
@@ -142,7 +155,8 @@ for (const kind of databaseKinds) {
 
     it('free drops are unchanged: the customer confirms, and there is nothing to pay', () =>
       withApp(kind, async (t) => {
-        const { customer, reservationId } = await paidHold(t, 0);
+        const { customer, reservationId, hold } = await paidHold(t, 0);
+        assert.equal((await t.call('GET', `/v1/drops/${hold.dropId}`)).body.paymentRequired, false);
         const before = await t.fingerprint();
         const refused = await pay(t, customer.token, { reservationId, paymentMethod: 'pm_card_visa' });
         assert.equal(refused.status, 409);

@@ -12,7 +12,7 @@ import {
   type SlotCreate,
   type SlotUpdate,
 } from '../../../src/schemas/index.js';
-import { notifySql, schema, transaction, type Database, type Executor } from '../db/index.js';
+import { notifySql, rows, schema, transaction, type Database, type Executor } from '../db/index.js';
 import { ApiError, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
@@ -29,7 +29,19 @@ const dropSelection = {
   // Qualified by hand: Drizzle drops table names in single-table selects, which would bind `id` to the subquery.
   capacityTotal: sql<number>`coalesce((select sum(sx.capacity_total) from slots sx where sx.drop_id = "drops"."id"), 0)::int`,
   capacityRemaining: sql<number>`coalesce((select sum(sx.capacity_total - sx.capacity_reserved) from slots sx where sx.drop_id = "drops"."id"), 0)::int`,
+  paymentRequired: sql<boolean>`coalesce((select px.price_cents > 0 and stx.drop_payment_required from products px
+    join stores stx on stx.id = px.store_id where px.id = "drops"."product_id"), false)`,
 };
+
+/** Whether holds of a drop of this product must be paid (a priced product in a store that takes payment online). */
+async function paymentRequiredFor(tx: Executor, productId: string): Promise<boolean> {
+  const [found] = await rows<{ required: boolean }>(
+    tx,
+    sql`select p.price_cents > 0 and s.drop_payment_required as required
+        from products p join stores s on s.id = p.store_id where p.id = ${productId}`,
+  );
+  return Boolean(found?.required);
+}
 
 export function phaseOf(startsAt: Date, endsAt: Date, now: Date): DropPhase {
   if (now < startsAt) return 'upcoming';
@@ -37,7 +49,7 @@ export function phaseOf(startsAt: Date, endsAt: Date, now: Date): DropPhase {
 }
 
 export function serializeDrop(
-  row: DropRow & { capacityTotal: number; capacityRemaining: number },
+  row: DropRow & { capacityTotal: number; capacityRemaining: number; paymentRequired: boolean },
   now: Date,
 ): Drop {
   return {
@@ -54,6 +66,7 @@ export function serializeDrop(
     reservationRule: { ...defaultReservationRule, ...row.reservationRule },
     capacityTotal: Number(row.capacityTotal),
     capacityRemaining: Number(row.capacityRemaining),
+    paymentRequired: Boolean(row.paymentRequired),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -183,7 +196,15 @@ export async function createDrop(db: Database, actor: Actor, input: DropCreate, 
         updatedAt: now,
       })
       .returning();
-    const drop = serializeDrop({ ...row!, capacityTotal: 0, capacityRemaining: 0 }, now);
+    const drop = serializeDrop(
+      {
+        ...row!,
+        capacityTotal: 0,
+        capacityRemaining: 0,
+        paymentRequired: await paymentRequiredFor(tx, row!.productId),
+      },
+      now,
+    );
     await audit(tx, actor, 'drop.create', 'drop', drop.id, null, drop, now);
     return drop;
   });
@@ -216,7 +237,12 @@ export async function updateDrop(db: Database, actor: Actor, id: string, input: 
       .where(eq(d.id, id))
       .returning();
     const drop = serializeDrop(
-      { ...row!, capacityTotal: before.capacityTotal, capacityRemaining: before.capacityRemaining },
+      {
+        ...row!,
+        capacityTotal: before.capacityTotal,
+        capacityRemaining: before.capacityRemaining,
+        paymentRequired: before.paymentRequired,
+      },
       now,
     );
     await audit(tx, actor, 'drop.update', 'drop', id, serializeDrop(before, now), drop, now);

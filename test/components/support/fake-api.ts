@@ -194,6 +194,7 @@ export class FakeApi {
       reservationRule: { holdTtlSeconds: 600, claimTtlSeconds: 900, maxPerCustomer: 1 },
       capacityTotal: 0,
       capacityRemaining: 0,
+      paymentRequired: false,
       createdAt: iso(now - 86_400_000),
       updatedAt: iso(now - 86_400_000),
     };
@@ -682,6 +683,7 @@ export class FakeApi {
       now < Date.parse(drop.startsAt) ? 'upcoming' : now < Date.parse(drop.endsAt) ? 'live' : 'ended';
     drop.capacityTotal = slots.reduce((n, s) => n + s.capacityTotal, 0);
     drop.capacityRemaining = slots.reduce((n, s) => n + s.capacityRemaining, 0);
+    drop.paymentRequired = this.payments.paidDrops.has(id);
     return { ...drop };
   }
 
