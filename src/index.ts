@@ -52,6 +52,8 @@ export type {
   WebhookVerificationReason,
 } from './webhooks.js';
 
+export { formatMoney, minorDigits } from './money.js';
+
 // Errors
 export {
   AuthenticationError,

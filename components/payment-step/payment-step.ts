@@ -1,6 +1,7 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Payment } from '../../src/schemas/payments.js';
+import { formatMoney } from '../../src/money.js';
 import { DropSlotElement } from '../internal/base.js';
 import { pageFetch } from '../internal/fetch.js';
 import { DropSlotEvent } from '../internal/events.js';
@@ -149,13 +150,7 @@ export class PaymentStep extends DropSlotElement {
   }
 
   #money(payment: Payment): string {
-    const digits =
-      new Intl.NumberFormat('en', { style: 'currency', currency: payment.currency }).resolvedOptions()
-        .maximumFractionDigits ?? 2;
-    return new Intl.NumberFormat(this.resolvedLocale, {
-      style: 'currency',
-      currency: payment.currency,
-    }).format(payment.amount / 10 ** digits);
+    return formatMoney(payment.amount, payment.currency, this.resolvedLocale);
   }
 
   /** Opens (or finds) the target's live payment: it says which provider takes it. */

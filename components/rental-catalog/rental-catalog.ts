@@ -2,6 +2,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Product } from '../../src/schemas/products.js';
 import type { Category, PricingUnit } from '../../src/schemas/rentals.js';
+import { formatMoney } from '../../src/money.js';
 import { DropSlotElement } from '../internal/base.js';
 import { DropSlotEvent } from '../internal/events.js';
 import { isRtl } from '../internal/i18n.js';
@@ -167,12 +168,7 @@ export class RentalCatalog extends DropSlotElement {
   }
 
   #money(amount: number, currency: string): string {
-    const digits =
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2;
-    return new Intl.NumberFormat(this.resolvedLocale, { style: 'currency', currency }).format(
-      amount / 10 ** digits,
-    );
+    return formatMoney(amount, currency, this.resolvedLocale);
   }
 
   protected override render(): TemplateResult {

@@ -11,7 +11,10 @@ import type {
   RentalQuoteRequest,
 } from '../../src/schemas/rentals.js';
 import type { Store } from '../../src/schemas/store.js';
+import { formatMoney } from '../../src/money.js';
 import { DropSlotElement } from '../internal/base.js';
+import { syncClock } from '../internal/client.js';
+import { pollUntil } from '../internal/poll.js';
 import { isRtl } from '../internal/i18n.js';
 import { signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
 import type { MessageKey } from '../internal/i18n.js';
@@ -153,16 +156,7 @@ export class RentalCheckout extends DropSlotElement {
   }
 
   #money(amount: number, currency: string): string {
-    return new Intl.NumberFormat(this.resolvedLocale, { style: 'currency', currency }).format(
-      amount / 10 ** this.#digits(currency),
-    );
-  }
-
-  #digits(currency: string): number {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    );
+    return formatMoney(amount, currency, this.resolvedLocale);
   }
 
   #dateLabel(date: string, options: Intl.DateTimeFormatOptions): string {
@@ -246,7 +240,7 @@ export class RentalCheckout extends DropSlotElement {
     if (!client || !id) return;
     this._phase = 'loading';
     try {
-      await client.clock.sync().catch(() => undefined);
+      await syncClock(client);
       const [store, product] = await Promise.all([client.store.retrieve(), client.products.retrieve(id)]);
       this._store = store;
       this._product = product;
@@ -545,11 +539,10 @@ export class RentalCheckout extends DropSlotElement {
     const client = this.client;
     const order = this._order;
     if (!client || !order) return;
-    let current = await client.rentals.retrieve(order.id);
-    for (let i = 0; i < 20 && current.status === 'pending_payment'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      current = await client.rentals.retrieve(order.id);
-    }
+    const current = await pollUntil(
+      () => client.rentals.retrieve(order.id),
+      (o) => o.status !== 'pending_payment',
+    );
     if (current.status === 'confirmed') this.#confirmed(current);
     else this._phase = 'error';
   };

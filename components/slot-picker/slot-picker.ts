@@ -22,6 +22,7 @@ import { DropSlotElement } from '../internal/base.js';
 import { sharedClient, syncClock } from '../internal/client.js';
 import { clockReading, longDuration, numberFormat } from '../internal/duration.js';
 import type { MessageKey } from '../internal/i18n.js';
+import { pollUntil } from '../internal/poll.js';
 import { signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import {
@@ -756,11 +757,10 @@ export class SlotPicker extends DropSlotElement {
       const session = this.#session;
       const paying = this._paying;
       if (!session || !paying) return;
-      let reservation = await session.client.reservations.retrieve(paying);
-      for (let i = 0; i < 20 && reservation.state === 'PENDING'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        reservation = await session.client.reservations.retrieve(paying);
-      }
+      const reservation = await pollUntil(
+        () => session.client.reservations.retrieve(paying),
+        (r) => r.state !== 'PENDING',
+      );
       if (session !== this.#session) return;
       this._paying = undefined;
       if (this._waitlist.entry?.reservationId === paying) await session.waitlist.refresh();

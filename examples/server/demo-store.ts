@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from './http/context.js';
+import { formatMoney } from '../../src/money.js';
 import { getProduct, getStore, listProducts } from './domain/catalog.js';
 import { listDrops } from './domain/drops.js';
 
@@ -174,9 +175,7 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
           dropName: drop.name,
           dropDescription: drop.description ?? '',
           productName: product.name,
-          price: new Intl.NumberFormat('en', { style: 'currency', currency: product.price.currency }).format(
-            product.price.amount / 100,
-          ),
+          price: formatMoney(product.price.amount, product.price.currency, 'en'),
           phaseLabel:
             drop.phase === 'upcoming' ? 'Coming soon' : drop.capacityRemaining > 0 ? 'Open now' : 'Sold out',
         };

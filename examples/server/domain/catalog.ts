@@ -12,7 +12,7 @@ import type {
 } from '../../../src/schemas/index.js';
 import { ProblemCode } from '../../../src/schemas/index.js';
 import { pgError, rows, schema, transaction, type Database, type Executor } from '../db/index.js';
-import { ApiError, notFound } from '../http/problem.js';
+import { ApiError, invalidField, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
 
@@ -171,9 +171,7 @@ function skuConflict(error: unknown): never {
 function rentalColumns(rental: RentalTermsInput | null, currency: string, field: string) {
   if (!rental) return { isRentable: false };
   if (rental.basePrice.currency !== currency) {
-    throw new ApiError(400, ProblemCode.validationFailed, `Prices of this store are in ${currency}.`, {
-      errors: [{ path: `${field}.currency`, message: `Expected ${currency}`, code: 'invalid_value' }],
-    });
+    throw invalidField(`${field}.currency`, `Prices of this store are in ${currency}.`);
   }
   return {
     isRentable: true,
@@ -186,9 +184,7 @@ function rentalColumns(rental: RentalTermsInput | null, currency: string, field:
 export async function createProduct(db: Database, actor: Actor, input: ProductCreate, now: Date) {
   const store = await getStore(db, actor.storeId);
   if (input.price.currency !== store.currency) {
-    throw new ApiError(400, ProblemCode.validationFailed, `Prices of this store are in ${store.currency}.`, {
-      errors: [{ path: 'body.price.currency', message: `Expected ${store.currency}`, code: 'invalid_value' }],
-    });
+    throw invalidField('body.price.currency', `Prices of this store are in ${store.currency}.`);
   }
   try {
     return await transaction(db, async (tx) => {

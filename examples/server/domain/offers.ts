@@ -9,7 +9,7 @@ import {
   type SubscriptionPlanCreate,
 } from '../../../src/schemas/index.js';
 import { pgError, schema, transaction, type Database } from '../db/index.js';
-import { ApiError, notFound } from '../http/problem.js';
+import { ApiError, invalidField, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
 import { getStore } from './catalog.js';
 
@@ -32,11 +32,6 @@ function serializePromotion(row: PromotionRow): Promotion {
   };
 }
 
-const invalid = (path: string, message: string) =>
-  new ApiError(400, ProblemCode.validationFailed, message, {
-    errors: [{ path, message, code: 'invalid_value' }],
-  });
-
 export async function listPromotions(db: Database, storeId: string): Promise<{ data: Promotion[] }> {
   const found = await db
     .select()
@@ -53,10 +48,10 @@ export async function createPromotion(
   now: Date,
 ): Promise<Promotion> {
   if (input.discountType === 'percent' && input.value > 100) {
-    throw invalid('body.value', 'A percent promotion takes 1–100.');
+    throw invalidField('body.value', 'A percent promotion takes 1–100.');
   }
   if (Date.parse(input.validTo) <= Date.parse(input.validFrom)) {
-    throw invalid('body.validTo', '`validTo` must be after `validFrom`.');
+    throw invalidField('body.validTo', '`validTo` must be after `validFrom`.');
   }
   const store = await getStore(db, actor.storeId);
   try {
@@ -105,10 +100,13 @@ export async function updatePromotion(
       .for('update');
     if (!before) throw notFound('promotion');
     if (input.validTo !== undefined && Date.parse(input.validTo) <= before.validFrom.getTime()) {
-      throw invalid('body.validTo', '`validTo` must be after `validFrom`.');
+      throw invalidField('body.validTo', '`validTo` must be after `validFrom`.');
     }
     if (input.maxRedemptions != null && input.maxRedemptions < before.redemptionsCount) {
-      throw invalid('body.maxRedemptions', `The code was used ${before.redemptionsCount} times already.`);
+      throw invalidField(
+        'body.maxRedemptions',
+        `The code was used ${before.redemptionsCount} times already.`,
+      );
     }
     const [row] = await tx
       .update(p)
@@ -134,7 +132,7 @@ export async function createSubscriptionPlan(
 ): Promise<SubscriptionPlan> {
   const store = await getStore(db, actor.storeId);
   if (input.price.currency !== store.currency) {
-    throw invalid('body.price.currency', `Prices of this store are in ${store.currency}.`);
+    throw invalidField('body.price.currency', `Prices of this store are in ${store.currency}.`);
   }
   const included = [...new Set(input.includedProductIds)];
   try {

@@ -18,6 +18,7 @@ import { audit, systemActor, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
 import { loadOrder } from './rentals.js';
 import { EventType, recordEvent } from './events.js';
+import { minorDigits } from '../../../src/money.js';
 import { refundOnCancelInTx } from './refunds.js';
 import type { Tokens } from './tokens.js';
 
@@ -62,9 +63,7 @@ async function event(
  * charges, after discounts and redeemed points, so redeemed points never earn points.
  */
 export function pointsEarned(totalMinor: number, currency: string): number {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-    .maximumFractionDigits!;
-  return Math.floor(totalMinor / 10 ** digits);
+  return Math.floor(totalMinor / 10 ** minorDigits(currency));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -35,6 +35,12 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, ProblemCode.notFound, `No such ${what}.`);
 
+/** 400 `validation_failed` naming the one field at fault (`path` as in the contract's `errors`, e.g. `body.price`). */
+export const invalidField = (path: string, message: string) =>
+  new ApiError(400, ProblemCode.validationFailed, message, {
+    errors: [{ path, message, code: 'invalid_value' }],
+  });
+
 export function problemBody(
   status: number,
   code: string,

@@ -2,6 +2,7 @@
  * Notification templates: subject, plain text and simple HTML per template name, in English and German. Times are
  * formatted with `Intl` in the store's time zone, amounts in minor units with the currency's own decimals.
  */
+import { formatMoney } from '../../../src/money.js';
 
 /** Every template a notification can use. */
 export const NotificationTemplate = {
@@ -82,9 +83,7 @@ function formatters(store: StoreFormat, language: TemplateLocale) {
     time: (iso: string | undefined) => (iso ? when.format(new Date(iso)) : ''),
     money: (amount: number | undefined, currency: string | undefined) => {
       if (amount === undefined || !currency) return '';
-      const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-      const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-      return format.format(amount / 10 ** digits);
+      return formatMoney(amount, currency, locale);
     },
   };
 }
