@@ -691,9 +691,11 @@ export const idempotencyKeys = pgTable(
     method: text('method').notNull(),
     path: text('path').notNull(),
     requestHash: text('request_hash').notNull(),
-    responseStatus: integer('response_status'),
-    responseBody: jsonb('response_body'),
-    lockedAt: ts('locked_at'),
+    responseStatus: integer('response_status').notNull(),
+    /** The answer's body exactly as first sent, so a replay is byte-identical. */
+    responseText: text('response_text').notNull(),
+    /** Headers of the answer that a replay repeats (content type, Retry-After …). */
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
