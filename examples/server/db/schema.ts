@@ -52,6 +52,15 @@ export const stores = pgTable(
      * takes payment at pickup turns it off (its customers confirm holds themselves, as in free drops).
      */
     dropPaymentRequired: boolean('drop_payment_required').notNull().default(true),
+    /** Store settings (0012): how customers reach the store, and the sender of its notifications. */
+    contactEmail: text('contact_email'),
+    contactPhone: text('contact_phone'),
+    websiteUrl: text('website_url'),
+    notificationSenderName: text('notification_sender_name'),
+    notificationReplyTo: text('notification_reply_to'),
+    /** Default check-in window (0012): minutes before a slot starts / after it ends that check-in is open; null = no limit. */
+    checkInOpensMinutes: integer('check_in_opens_minutes'),
+    checkInClosesMinutes: integer('check_in_closes_minutes'),
     createdBy: uuid('created_by'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -78,6 +87,8 @@ export const users = pgTable(
     /** The store's own id for a user minted through `POST /customer-sessions`. */
     externalId: text('external_id'),
     emailVerifiedAt: ts('email_verified_at'),
+    /** When the person's data was erased (0012): personal fields are then null; the id stays as a pseudonym. */
+    erasedAt: ts('erased_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -162,7 +173,13 @@ export const branches = pgTable(
     phone: text('phone'),
     timeZone: text('time_zone').notNull().default('UTC'),
     openingHours: jsonb('opening_hours').$type<Record<string, string[]>>(),
+    /** Dates (0012) that differ from the weekly hours: `{ date: 'YYYY-MM-DD', ranges: [] }` is a closed day. */
+    openingExceptions: jsonb('opening_exceptions')
+      .$type<{ date: string; ranges: string[]; note?: string }[]>()
+      .notNull()
+      .default([]),
     createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     index('branches_store_idx').on(t.storeId),
