@@ -71,6 +71,58 @@ function defineHelper() {
   };
 }
 
+/**
+ * Events come from the `@fires` tags alone. The analyzer also guesses an event from each `dispatchEvent(new X(arg))`,
+ * naming it after the argument (`payment`, `quote`, `order`, …): those names never fire and are dropped. An event
+ * without a `{Type}` gets its class from the `*.events.ts` modules (`static readonly eventName = 'ds-…'`).
+ * test/build/manifest.test.ts checks the result against what the elements really dispatch.
+ */
+function documentedEventsOnly() {
+  /** Class name → names of its `@fires` tags. */
+  const fires = new Map();
+  /** Event name → event class name, from the `*.events.ts` modules. */
+  const classOf = new Map();
+  return {
+    name: 'dropslot-documented-events',
+    analyzePhase({ ts, node }) {
+      if (ts.isClassDeclaration(node) && node.name) {
+        const names = ts
+          .getJSDocTags(node)
+          .filter((tag) => tag.tagName.text === 'fires' || tag.tagName.text === 'event')
+          .map(
+            (tag) => /^\s*(?:\{[^}]*\}\s*)?([\w-]+)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '')?.[1],
+          )
+          .filter(Boolean);
+        if (names.length) fires.set(node.name.text, new Set(names));
+        for (const member of node.members) {
+          if (
+            ts.isPropertyDeclaration(member) &&
+            member.name.getText() === 'eventName' &&
+            member.initializer &&
+            ts.isStringLiteral(member.initializer)
+          ) {
+            classOf.set(member.initializer.text, node.name.text);
+          }
+        }
+      }
+    },
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules) {
+        for (const d of mod.declarations ?? []) {
+          if (!d.customElement) continue;
+          const documented = fires.get(d.name) ?? new Set();
+          const events = (d.events ?? []).filter((e) => e.name && documented.has(e.name));
+          for (const event of events) {
+            if (!event.type && classOf.has(event.name)) event.type = { text: classOf.get(event.name) };
+          }
+          if (events.length) d.events = events;
+          else delete d.events;
+        }
+      }
+    },
+  };
+}
+
 /** Removes internal and helper modules (after inheritance was applied) and points paths at `dist/`. */
 function publicModulesOnly() {
   return {
@@ -113,8 +165,9 @@ function publicModulesOnly() {
 export default {
   globs: ['components/**/*.ts'],
   exclude: ['components/cdn*.ts', 'components/**/*.styles.ts', 'components/internal/!(base|light-base).ts'],
-  outdir: '.',
+  // `CEM_OUTDIR` (relative to the repo) lets a test write a fresh manifest elsewhere; the CLI's --outdir cannot.
+  outdir: process.env.CEM_OUTDIR ?? '.',
   litelement: true,
   packagejson: false,
-  plugins: [defineHelper(), publicModulesOnly()],
+  plugins: [defineHelper(), publicModulesOnly(), documentedEventsOnly()],
 };

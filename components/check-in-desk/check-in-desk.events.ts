@@ -37,6 +37,7 @@ declare global {
   interface HTMLElementEventMap {
     'ds-check-in': CheckInEvent;
     'ds-check-in-fail': CheckInFailEvent;
+    'ds-handover': HandoverEvent;
   }
 }
 

@@ -488,3 +488,5 @@ export class CheckInDesk extends DropSlotElement {
     </section>`;
   }
 }
+
+export * from './check-in-desk.events.js';

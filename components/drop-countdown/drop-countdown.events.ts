@@ -1,3 +1,4 @@
+/** Events of `<drop-countdown>`. */
 import { DropSlotEvent } from '../internal/events.js';
 
 /** Detail of {@link CountdownEndEvent}. */

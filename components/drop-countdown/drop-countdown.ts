@@ -289,3 +289,5 @@ export class DropCountdown extends DropSlotLightElement {
     >`;
   }
 }
+
+export * from './drop-countdown.events.js';

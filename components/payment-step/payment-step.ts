@@ -4,27 +4,11 @@ import type { Payment } from '../../src/schemas/payments.js';
 import { formatMoney } from '../../src/money.js';
 import { DropSlotElement } from '../internal/base.js';
 import { pageFetch } from '../internal/fetch.js';
-import { DropSlotEvent } from '../internal/events.js';
 import { isRtl } from '../internal/i18n.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { paymentMessage, type PaymentMessageKey } from './messages.js';
 import { loadStripe, type StripeLike } from './stripe.js';
-
-/** `ds-payment-succeed`: the provider's signed webhook settled the payment (`detail.payment.status` is `succeeded`). */
-export class PaymentSucceedEvent extends DropSlotEvent<{ payment: Payment }> {
-  static readonly eventName = 'ds-payment-succeed';
-  constructor(payment: Payment) {
-    super(PaymentSucceedEvent.eventName, { payment });
-  }
-}
-
-/** `ds-payment-fail`: an attempt was declined or refused (`detail.code`); the shopper may try again. */
-export class PaymentFailEvent extends DropSlotEvent<{ code: string }> {
-  static readonly eventName = 'ds-payment-fail';
-  constructor(code: string) {
-    super(PaymentFailEvent.eventName, { code });
-  }
-}
+import { PaymentFailEvent, PaymentSucceedEvent } from './payment-step.events.js';
 
 /**
  * The designed states of `<payment-step>`, reflected as `state`: `loading`, `ready` (choose and pay), `paying`,
@@ -387,3 +371,5 @@ async function authenticate(
   });
   if (!response.ok) throw new Error(`authentication answered ${response.status}`);
 }
+
+export * from './payment-step.events.js';

@@ -4,18 +4,10 @@ import type { Product } from '../../src/schemas/products.js';
 import type { Category, PricingUnit } from '../../src/schemas/rentals.js';
 import { formatMoney } from '../../src/money.js';
 import { DropSlotElement } from '../internal/base.js';
-import { DropSlotEvent } from '../internal/events.js';
 import { isRtl } from '../internal/i18n.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { rentalMessage, type RentalMessageKey } from '../rental-checkout/messages.js';
-
-/** `ds-rental-select`: the shopper chose a product to rent (`detail.product`). */
-export class RentalSelectEvent extends DropSlotEvent<{ product: Product }> {
-  static readonly eventName = 'ds-rental-select';
-  constructor(product: Product) {
-    super(RentalSelectEvent.eventName, { product });
-  }
-}
+import { RentalSelectEvent } from './rental-catalog.events.js';
 
 /** The designed states of `<rental-catalog>`: `loading`, `error` (with Retry), `empty`, `ready`. */
 export type RentalCatalogState = 'loading' | 'error' | 'empty' | 'ready';
@@ -254,3 +246,5 @@ export class RentalCatalog extends DropSlotElement {
     </li>`;
   }
 }
+
+export * from './rental-catalog.events.js';

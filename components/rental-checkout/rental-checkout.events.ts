@@ -1,3 +1,4 @@
+/** Events of `<rental-checkout>`. */
 import type { RentalOrder, RentalQuote } from '../../src/schemas/rentals.js';
 import { DropSlotEvent } from '../internal/events.js';
 
@@ -22,5 +23,13 @@ export class RentalConfirmEvent extends DropSlotEvent<{ order: RentalOrder }> {
   static readonly eventName = 'ds-rental-confirm';
   constructor(order: RentalOrder) {
     super(RentalConfirmEvent.eventName, { order });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'ds-rental-quote': RentalQuoteEvent;
+    'ds-rental-book': RentalBookEvent;
+    'ds-rental-confirm': RentalConfirmEvent;
   }
 }

@@ -1027,3 +1027,5 @@ export class RentalCheckout extends DropSlotElement {
     </figure>`;
   }
 }
+
+export * from './rental-checkout.events.js';

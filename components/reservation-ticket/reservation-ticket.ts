@@ -553,3 +553,5 @@ export class ReservationTicket extends DropSlotElement {
     </article>`;
   }
 }
+
+export * from './reservation-ticket.events.js';

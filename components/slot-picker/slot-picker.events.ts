@@ -1,3 +1,4 @@
+/** Events of `<slot-picker>`. */
 import type { Reservation } from '../../src/schemas/reservations.js';
 import type { WaitlistEntry } from '../../src/schemas/waitlist.js';
 import { DropSlotEvent } from '../internal/events.js';

@@ -1267,3 +1267,5 @@ export class SlotPicker extends DropSlotElement {
     });
   }
 }
+
+export * from './slot-picker.events.js';

@@ -84,6 +84,7 @@ export const ProblemCode = {
   customerTokenRequired: 'customer_token_required',
   forbidden: 'forbidden',
   originNotAllowed: 'origin_not_allowed',
+  credentialInUrl: 'credential_in_url',
   slotFull: 'slot_full',
   dropNotOpen: 'drop_not_open',
   dropClosed: 'drop_closed',

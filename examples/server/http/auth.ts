@@ -48,14 +48,55 @@ export class KeyCache {
 
 const KEY_FORMAT = /^(pk|sk)_(test|live)_[A-Za-z0-9]{16,64}$/;
 
+/** The drop stream: the browser's own `EventSource` sends no headers, so there a publishable key may be `?key=`. */
+const QUERY_KEY_ROUTE = /^\/v1\/drops\/[^/]+\/stream$/;
+const SECRET_KEY_IN_URL = /^sk_(test|live)_/;
+const TOKEN_IN_URL = /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/;
+
+/**
+ * The API key a request presents: `Authorization: Bearer <key>`, or on the drop stream a publishable key as the `key`
+ * query parameter. A secret key in any URL, or a customer token in the stream's URL, is refused with 400
+ * `credential_in_url` (URLs end up in logs, history and Referer headers). The CORS layer reads the key here too, so a
+ * query key counts as the request's publishable key for allowed origins.
+ */
+export function presentedKey(c: Context): { key: string; from: 'header' | 'query' } | undefined {
+  const queries = c.req.url.includes('?') ? c.req.queries() : {};
+  for (const [name, values] of Object.entries(queries)) {
+    if (values.some((value) => SECRET_KEY_IN_URL.test(value))) {
+      throw new ApiError(
+        400,
+        ProblemCode.credentialInUrl,
+        `A secret key was sent in the URL (\`${name}\`). Secret keys belong in the \`Authorization\` header of a ` +
+          'server; treat this key as leaked and roll it.',
+      );
+    }
+  }
+  const stream = QUERY_KEY_ROUTE.test(c.req.path);
+  if (stream) {
+    for (const [name, values] of Object.entries(queries)) {
+      if (/token/i.test(name) || values.some((value) => TOKEN_IN_URL.test(value))) {
+        throw new ApiError(
+          400,
+          ProblemCode.credentialInUrl,
+          `A customer token was sent in the URL (\`${name}\`). The stream needs only a publishable key: \`?key=pk_…\`.`,
+        );
+      }
+    }
+  }
+  const header = c.req.header('authorization');
+  if (header) return { key: /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '', from: 'header' };
+  const key = stream ? queries['key']?.[0] : undefined;
+  return key === undefined ? undefined : { key, from: 'query' };
+}
+
 export async function authenticate(
   c: Context<AppEnv>,
   services: Services,
   access: Access,
 ): Promise<Auth | undefined> {
   if (access === 'none') return undefined;
-  const header = c.req.header('authorization');
-  if (!header) {
+  const presented = presentedKey(c);
+  if (!presented) {
     throw new ApiError(
       401,
       ProblemCode.unauthenticated,
@@ -66,8 +107,7 @@ export async function authenticate(
       },
     );
   }
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const key = match?.[1];
+  const { key } = presented;
   if (!key || !KEY_FORMAT.test(key)) {
     throw new ApiError(401, ProblemCode.invalidApiKey, 'The API key is malformed.');
   }
