@@ -70,6 +70,15 @@ export const DropListQuery = z.extend(ListQuery, {
 });
 export type DropListQuery = z.infer<typeof DropListQuery>;
 
+/**
+ * Query of `GET /drops/{id}/stream`: `key`, a publishable key, for the browser's own `EventSource`, which cannot send
+ * headers. Never a secret key or a customer token: those are refused in a URL.
+ */
+export const DropStreamQuery = z.object({
+  key: z.optional(z.string().check(z.maxLength(100))),
+});
+export type DropStreamQuery = z.infer<typeof DropStreamQuery>;
+
 const dropName = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 
 /** Body of `POST /drops` (secret key). */

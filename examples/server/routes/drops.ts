@@ -4,6 +4,7 @@ import {
   DropCreate,
   DropList,
   DropListQuery,
+  DropStreamQuery,
   DropUpdate,
   Slot,
   SlotCreate,
@@ -158,9 +159,12 @@ export function dropRoutes(router: Router): void {
           '`text/event-stream`. Every connection starts with `event: snapshot` (StreamSnapshot), then `event: slot` ' +
           '(SlotCapacityEvent) on every capacity or waitlist change from any server process and `event: phase` ' +
           '(DropPhaseEvent) when the drop opens or ends on server time. Reconnect with `Last-Event-ID`: the server ' +
-          'answers with a fresh snapshot, so nothing is missed. Comment heartbeats every 15 s.',
+          "answers with a fresh snapshot, so nothing is missed. Comment heartbeats every 15 s. The browser's own " +
+          '`EventSource` sends no headers: it may give the publishable key as `?key=pk_…` instead (a secret key or a ' +
+          'customer token in the URL is refused with 400 `credential_in_url`).',
         tag: 'Drops',
         access: 'key',
+        query: DropStreamQuery,
         success: { status: 200, description: 'An event stream.', contentType: 'text/event-stream' },
         errors: [404],
       },
