@@ -18,6 +18,7 @@ import { Tokens } from './domain/tokens.js';
 import { expireDue } from './domain/reservations.js';
 import { markOverdue } from './domain/rental-orders.js';
 import { KeyCache } from './http/auth.js';
+import { Revocations } from './http/revocation.js';
 import type { AppEnv } from './http/context.js';
 import { ApiError, problemResponse } from './http/problem.js';
 import { purgeIdempotencyKeys } from './http/idempotency.js';
@@ -104,7 +105,12 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   const log = options.log ?? silentLogger;
   const handle = options.db;
   const live = new LiveHub(clock);
+  const revocations = new Revocations();
+  const keys = new KeyCache();
+  live.onAuthNotice = (notice) => revocations.apply(notice);
+  revocations.onNotice((notice) => notice.t === 'key' && keys.forget(notice.keyHash));
   await live.start(handle);
+  await revocations.start(handle);
   const testProvider = await TestProvider.load(handle.db, clock, options.payments?.test);
   const providers = new Map<string, PaymentProvider>([['test', testProvider]]);
   if (options.payments?.stripe) providers.set('stripe', new StripeProvider(options.payments.stripe));
@@ -115,7 +121,8 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     log,
     live,
     tokens: await Tokens.load(handle.db, clock),
-    keys: new KeyCache(),
+    keys,
+    revocations,
     reserveGate: new Semaphore(handle.poolSize),
     payments: { default: providers.get(options.payments?.stripe ? 'stripe' : 'test')!, byName: providers },
     testProvider,
@@ -305,6 +312,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
       };
     },
     async close() {
+      revocations.stop();
       await live.stop();
       await notifier.channel.close?.();
       await deliverer.close();

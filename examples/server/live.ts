@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import { EVENTS_CHANNEL, type DatabaseHandle } from './db/index.js';
 import type { CapacityCache } from './domain/reservations.js';
 import { phaseOf } from './domain/drops.js';
+import { isAuthNotice, type AuthNotice } from './http/revocation.js';
 
 type Notice =
   | {
@@ -60,6 +61,8 @@ export class LiveHub implements CapacityCache {
   #seq = 0;
   #unlisten?: () => Promise<void>;
   #ticker?: ReturnType<typeof setInterval>;
+  /** Receives the access notices (disabled customers, revoked keys, removed roles) heard on the same channel. */
+  onAuthNotice?: (notice: AuthNotice) => void;
 
   constructor(private readonly clock: Clock) {}
 
@@ -135,6 +138,10 @@ export class LiveHub implements CapacityCache {
     try {
       notice = JSON.parse(payload) as Notice;
     } catch {
+      return;
+    }
+    if (isAuthNotice(notice as { t?: unknown })) {
+      this.onAuthNotice?.(notice as unknown as AuthNotice);
       return;
     }
     if (notice.t === 'slot') {

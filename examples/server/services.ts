@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { Database, DatabaseHandle } from './db/index.js';
 import type { Tokens } from './domain/tokens.js';
 import type { KeyCache } from './http/auth.js';
+import type { Revocations } from './http/revocation.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { LiveHub } from './live.js';
 import type { Semaphore } from './semaphore.js';
@@ -16,6 +17,8 @@ export interface Services {
   clock: Clock;
   tokens: Tokens;
   keys: KeyCache;
+  /** Disabled customers, kept current on every process by notices (see `http/revocation.ts`). */
+  revocations: Revocations;
   rateLimiter: RateLimiter;
   live: LiveHub;
   /** Admits reserves to the database no faster than the pool can take them. */

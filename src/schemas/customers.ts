@@ -12,6 +12,8 @@ export const Customer = named(
     name: z.nullable(z.string()),
     externalId: z.nullable(z.string()),
     roles: z.array(z.enum(['admin', 'owner', 'staff', 'customer'])),
+    /** `disabled`: the store switched the account off; its tokens are refused and it cannot sign in. */
+    status: z.enum(['active', 'disabled']),
     createdAt: Timestamp,
   }),
 );

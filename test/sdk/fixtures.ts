@@ -169,6 +169,7 @@ export function customer(over: Partial<Customer> = {}): Customer {
     name: 'Ada',
     externalId: null,
     roles: ['customer'],
+    status: 'active',
     createdAt: T,
     ...over,
   };

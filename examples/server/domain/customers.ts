@@ -14,6 +14,7 @@ import { ApiError, notFound } from '../http/problem.js';
 import type { RoleCode } from '../http/context.js';
 import type { Tokens } from './tokens.js';
 import { audit, type Actor } from './audit.js';
+import { announce } from '../http/revocation.js';
 
 type UserRow = typeof schema.users.$inferSelect;
 const u = schema.users;
@@ -36,6 +37,7 @@ export async function serializeCustomer(db: Executor, row: UserRow): Promise<Cus
     name: row.name,
     externalId: row.externalId,
     roles: held.map((r) => r.code),
+    status: row.status as Customer['status'],
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -170,4 +172,39 @@ export async function getCustomer(db: Database, storeId: string, id: string): Pr
     .where(and(eq(u.storeId, storeId), eq(u.id, id)));
   if (!row) throw notFound('customer');
   return serializeCustomer(db, row);
+}
+
+/**
+ * Disables or re-enables a customer of the store. A disabled customer cannot sign in, cannot get a token minted and
+ * every token they hold is refused on every process as soon as the change commits (see `http/revocation.ts`).
+ */
+export async function setCustomerStatus(
+  db: Database,
+  actor: Actor,
+  id: string,
+  status: 'active' | 'disabled',
+  now: Date,
+): Promise<Customer> {
+  return transaction(db, async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(u)
+      .where(and(eq(u.storeId, actor.storeId), eq(u.id, id)))
+      .for('update');
+    if (!before) throw notFound('customer');
+    if (before.status === status) return serializeCustomer(tx, before);
+    const [row] = await tx.update(u).set({ status, updatedAt: now }).where(eq(u.id, id)).returning();
+    await audit(
+      tx,
+      actor,
+      status === 'disabled' ? 'customer.disable' : 'customer.enable',
+      'user',
+      id,
+      { status: before.status },
+      { status },
+      now,
+    );
+    await announce(tx, { t: 'user', userId: id, status });
+    return serializeCustomer(tx, row!);
+  });
 }

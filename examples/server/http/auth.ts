@@ -25,10 +25,18 @@ interface CachedKey {
   until: number;
 }
 
-/** Looks keys up by hash, caching hits and misses for a few seconds so the hot path skips the database. */
+/**
+ * Looks keys up by hash, caching hits and misses so the hot path skips the database. A revoked or changed key is
+ * dropped from every process's cache by its notice on the events channel (`forget`, wired in `createApp`); the TTL
+ * is only a backstop for a notice lost while a LISTEN connection reconnects.
+ */
 export class KeyCache {
   #cache = new Map<string, CachedKey>();
-  constructor(private readonly ttlMs = 10_000) {}
+  constructor(private readonly ttlMs = 60_000) {}
+  /** Drops the cached row of a key (by its hash): the next request reads it again. */
+  forget(keyHash: string) {
+    this.#cache.delete(keyHash);
+  }
   async lookup(services: Services, key: string) {
     const hash = hashKey(key);
     const hit = this.#cache.get(hash);
@@ -137,6 +145,9 @@ export async function authenticate(
     const claims = await services.tokens.verifyCustomerToken(token);
     if (!claims || claims.storeId !== row.storeId) {
       throw new ApiError(401, ProblemCode.invalidCustomerToken, 'The customer token is invalid or expired.');
+    }
+    if (services.revocations.isDisabled(claims.userId)) {
+      throw new ApiError(401, ProblemCode.invalidCustomerToken, 'This account is disabled.');
     }
     auth.userId = claims.userId;
   }

@@ -9,7 +9,7 @@ import {
 import type { Router } from '../http/router.js';
 import { actorOf } from '../http/actor.js';
 import { ApiError } from '../http/problem.js';
-import { createSession, getCustomer, signIn, signUp } from '../domain/customers.js';
+import { createSession, getCustomer, setCustomerStatus, signIn, signUp } from '../domain/customers.js';
 
 export function customerRoutes(router: Router): void {
   router
@@ -97,4 +97,40 @@ export function customerRoutes(router: Router): void {
         return getCustomer(services.db, auth.storeId, auth.userId);
       },
     );
+  for (const [verb, status] of [
+    ['disable', 'disabled'],
+    ['enable', 'active'],
+  ] as const) {
+    router.add(
+      {
+        method: 'post',
+        path: `/customers/:id/${verb}`,
+        operationId: `${verb}Customer`,
+        summary: verb === 'disable' ? 'Disable a customer' : 'Enable a disabled customer again',
+        description:
+          verb === 'disable'
+            ? 'Secret key or owner. The customer can no longer sign in and every token they hold is refused, on ' +
+              'every server process, as soon as the change commits. Idempotent.'
+            : 'Secret key or owner. The customer may sign in again and tokens that have not expired work again. ' +
+              'Idempotent.',
+        tag: 'Customers',
+        access: 'owner',
+        bodyOptional: true,
+        success: { status: 200, schema: Customer, description: 'The customer with its new status.' },
+        errors: [404],
+      },
+      async ({ c, services, auth, params }) => {
+        const customer = await setCustomerStatus(
+          services.db,
+          actorOf(c, auth),
+          params.id!,
+          status,
+          services.clock.now(),
+        );
+        // This process knows at once; the others when the notice of the commit reaches them.
+        services.revocations.apply({ t: 'user', userId: customer.id, status });
+        return customer;
+      },
+    );
+  }
 }

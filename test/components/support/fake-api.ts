@@ -512,6 +512,7 @@ export class FakeApi {
         name: null,
         externalId: null,
         roles: customer.roles,
+        status: 'active',
         createdAt: iso(this.serverNow()),
       },
     };
