@@ -7,6 +7,8 @@ import {
   type SignIn,
   type SignUp,
 } from '../schemas/customers.js';
+import { CustomerDropState } from '../schemas/customer-state.js';
+import { seg } from './shared.js';
 
 /**
  * Customers and their tokens. `signUp`/`signIn` work with the publishable key; `createSession` mints a token for a
@@ -32,6 +34,19 @@ export interface CustomersResource {
   createSession(body: CustomerSessionCreate, options?: RequestOptions): Promise<CustomerSession>;
   /** The customer of the current token (`GET /v1/customers/me`). */
   me(options?: RequestOptions): Promise<Customer>;
+  /**
+   * The signed-in customer's standing in a drop (`GET /v1/customers/me/drops/{dropId}`): reservations that still hold
+   * a place and waitlist entries still in line, newest first. Restore a page's state from it after a reload.
+   *
+   * @example
+   * ```ts
+   * import { createClient } from 'dropslot';
+   *
+   * const client = createClient({ baseUrl: 'https://api.example.com', publishableKey: 'pk_test_123', customerToken });
+   * const { reservations, waitlistEntries } = await client.customers.dropState(dropId);
+   * ```
+   */
+  dropState(dropId: string, options?: RequestOptions): Promise<CustomerDropState>;
 }
 
 export function customersResource(t: Transport): CustomersResource {
@@ -43,5 +58,10 @@ export function customersResource(t: Transport): CustomersResource {
     createSession: (body, options) =>
       t.request({ method: 'POST', path: 'customer-sessions', body, schema: CustomerSession }, options),
     me: (options) => t.request({ method: 'GET', path: 'customers/me', schema: Customer }, options),
+    dropState: (dropId, options) =>
+      t.request(
+        { method: 'GET', path: `customers/me/drops/${seg(dropId)}`, schema: CustomerDropState },
+        options,
+      ),
   };
 }

@@ -40,6 +40,7 @@ export const WaitlistList = Page('WaitlistList', WaitlistEntry);
 
 /** Query of `GET /waitlist`. */
 export const WaitlistListQuery = z.extend(ListQuery, {
+  dropId: z.optional(Id),
   slotId: z.optional(Id),
   state: z.optional(WaitlistState),
 });

@@ -131,6 +131,7 @@ export async function listEntries(
   query: {
     limit?: number | undefined;
     startingAfter?: string | undefined;
+    dropId?: string | undefined;
     slotId?: string | undefined;
     state?: string | undefined;
   },
@@ -152,6 +153,7 @@ export async function listEntries(
         eq(w.storeId, storeId),
         where,
         userId ? eq(w.userId, userId) : undefined,
+        query.dropId ? eq(w.dropId, query.dropId) : undefined,
         query.slotId ? eq(w.slotId, query.slotId) : undefined,
         query.state ? eq(w.state, query.state) : undefined,
       ),

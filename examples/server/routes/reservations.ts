@@ -1,6 +1,7 @@
 import {
   CheckIn,
   CheckInCreate,
+  CustomerDropState,
   ProblemCode,
   Reservation,
   ReservationCreate,
@@ -25,6 +26,7 @@ import {
   serializeReservation,
 } from '../domain/reservations.js';
 import { settleRefunds } from '../domain/payments.js';
+import { customerDropState } from '../domain/customer-state.js';
 
 /** The customer a secret-key call acts for (`customerId`), or the customer of the token. */
 export async function customerFor(
@@ -149,6 +151,43 @@ export function reservationRoutes(router: Router): void {
           row,
           services.tokens,
           auth.keyKind === 'secret' || row.userId === auth.userId,
+        );
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/customers/me/drops/:id',
+        operationId: 'getMyDropState',
+        summary: "The signed-in customer's holds, reservations and waitlist entries in a drop",
+        description:
+          "What a shopper's page restores after a reload, in a new tab or on another device: the reservations that " +
+          'still hold a place (a lapsed hold is expired on read) and the waitlist entries still in line or promoted. ' +
+          "Always the token's own customer, staff included.",
+        tag: 'Customers',
+        access: 'customer',
+        success: {
+          status: 200,
+          schema: CustomerDropState,
+          description: 'The customer’s standing in the drop.',
+        },
+        errors: [404],
+      },
+      async ({ services, auth, params }) => {
+        if (!auth.userId) {
+          throw new ApiError(
+            401,
+            ProblemCode.customerTokenRequired,
+            'Send `X-Customer-Token`: this read is yours.',
+          );
+        }
+        return customerDropState(
+          services.db,
+          services.tokens,
+          auth.storeId,
+          auth.userId,
+          params.id!,
+          services.clock.now(),
         );
       },
     )
