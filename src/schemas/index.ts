@@ -20,4 +20,3 @@ export * from './notifications.js';
 export * from './webhooks.js';
 export * from './audit.js';
 export * from './payments.js';
-export * from './merchant.js';
