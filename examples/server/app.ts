@@ -19,6 +19,7 @@ import { expireDue } from './domain/reservations.js';
 import { markOverdue } from './domain/rental-orders.js';
 import { KeyCache } from './http/auth.js';
 import { Revocations } from './http/revocation.js';
+import { cors, PreflightOrigins } from './http/cors.js';
 import type { AppEnv } from './http/context.js';
 import { ApiError, problemResponse } from './http/problem.js';
 import { purgeIdempotencyKeys } from './http/idempotency.js';
@@ -108,7 +109,12 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   const revocations = new Revocations();
   const keys = new KeyCache();
   live.onAuthNotice = (notice) => revocations.apply(notice);
-  revocations.onNotice((notice) => notice.t === 'key' && keys.forget(notice.keyHash));
+  const preflights = new PreflightOrigins();
+  revocations.onNotice((notice) => {
+    if (notice.t !== 'key') return;
+    keys.forget(notice.keyHash);
+    preflights.clear();
+  });
   await live.start(handle);
   await revocations.start(handle);
   const testProvider = await TestProvider.load(handle.db, clock, options.payments?.test);
@@ -143,27 +149,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     c.header('x-request-id', requestId);
     await next();
   });
-  app.use('/v1/*', async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin) {
-      c.header('access-control-allow-origin', origin);
-      c.header('vary', 'Origin');
-      c.header(
-        'access-control-expose-headers',
-        'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Idempotent-Replayed',
-      );
-    }
-    if (c.req.method === 'OPTIONS') {
-      c.header('access-control-allow-methods', 'GET, POST, PATCH, DELETE, OPTIONS');
-      c.header(
-        'access-control-allow-headers',
-        'Authorization, Content-Type, Idempotency-Key, X-Customer-Token, X-Request-Id, Last-Event-ID',
-      );
-      c.header('access-control-max-age', '600');
-      return c.body(null, 204);
-    }
-    await next();
-  });
+  app.use('/v1/*', cors(preflights));
   app.use(
     '/v1/*',
     bodyLimit({

@@ -4,6 +4,7 @@ import type { Tokens } from './domain/tokens.js';
 import type { KeyCache } from './http/auth.js';
 import type { Revocations } from './http/revocation.js';
 import type { RateLimiter } from './http/rate-limit.js';
+import type { IdempotencyStep } from './http/idempotency.js';
 import type { LiveHub } from './live.js';
 import type { Semaphore } from './semaphore.js';
 import type { WebhookSettings } from './domain/webhook-delivery.js';
@@ -29,6 +30,10 @@ export interface Services {
   /** Payment providers: the built-in test provider always, Stripe when configured. */
   payments: PaymentProviders;
   testProvider: TestProvider;
+  /** How long a repeated Idempotency-Key waits for the first request to finish. @default IDEMPOTENCY_WAIT_MS */
+  idempotencyWaitMs?: number;
+  /** Test hook: called at each step of a keyed request (a crash test kills the process between two). */
+  onIdempotencyStep?: (step: IdempotencyStep) => void | Promise<void>;
 }
 
 export interface Logger {

@@ -76,6 +76,8 @@ export type Problem = z.infer<typeof Problem>;
 export const ProblemCode = {
   validationFailed: 'validation_failed',
   malformedJson: 'malformed_json',
+  /** The JSON body nests deeper or holds more values than the API accepts. */
+  jsonTooComplex: 'json_too_complex',
   notFound: 'not_found',
   unauthenticated: 'unauthenticated',
   invalidApiKey: 'invalid_api_key',
@@ -121,6 +123,10 @@ export const ProblemCode = {
   invalidSignature: 'invalid_signature',
   providerNotConfigured: 'provider_not_configured',
   providerError: 'provider_error',
+  invitationInvalid: 'invitation_invalid',
+  invitationUsed: 'invitation_used',
   internal: 'internal_error',
+  /** The server cannot answer now (draining for a restart, database unreachable); retry after `Retry-After`. */
+  unavailable: 'service_unavailable',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

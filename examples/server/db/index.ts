@@ -2,6 +2,7 @@
  * Opening the database: embedded PGlite (default, a data directory or memory) or PostgreSQL (`DATABASE_URL`).
  * Both speak the same SQL and the same Drizzle schema; LISTEN/NOTIFY fans live updates out across processes.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -69,7 +70,7 @@ async function openPglite(
     extensions: { btree_gist },
   });
   await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = routed(drizzlePglite(client, { schema }) as unknown as Database);
   return {
     db,
     kind: 'pglite',
@@ -91,7 +92,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that dies must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = drizzlePg(pool, { schema }) as unknown as Database;
+  const db = routed(drizzlePg(pool, { schema }) as unknown as Database);
   const listeners = new Set<pg.Client>();
   return {
     db,
@@ -165,8 +166,87 @@ export function pgError(error: unknown): { code: string; constraint?: string; de
 }
 
 /**
+ * A unit of work: one database transaction that a whole request runs in. While it is open, every query made through a
+ * handle's `db` (see `routed`) joins it, and `transaction()` blocks become savepoints inside it, so the request's
+ * changes and its idempotency record commit together or not at all.
+ */
+interface Unit {
+  tx: Database;
+  open: boolean;
+  afterCommit: (() => void)[];
+}
+
+const units = new AsyncLocalStorage<Unit>();
+
+/** The open unit of work of the calling request, if any. */
+function currentUnit(): Unit | undefined {
+  const unit = units.getStore();
+  return unit?.open ? unit : undefined;
+}
+
+/** Whether the caller runs inside a unit of work (it then holds a connection for its whole request). */
+export function inUnitOfWork(): boolean {
+  return currentUnit() !== undefined;
+}
+
+/**
+ * A database whose calls go to the caller's unit of work when one is open, and to `base` otherwise. Code keeps
+ * writing `db.select()…` and `transaction(db, …)`; the unit decides where that runs.
+ */
+function routed(base: Database): Database {
+  return new Proxy(base, {
+    get(target, property) {
+      const source = currentUnit()?.tx ?? target;
+      const value: unknown = Reflect.get(source, property, source);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(source) : value;
+    },
+  });
+}
+
+/**
+ * Runs `work` as one unit of work (see `Unit`): committed when it returns, rolled back when it throws. Retried whole on
+ * serialization failures and deadlocks, like `transaction`. Functions passed to `afterCommit` while it runs are called
+ * once it has committed.
+ */
+export async function unitOfWork<T>(db: Database, work: (tx: Executor) => Promise<T>): Promise<T> {
+  if (currentUnit()) throw new Error('unitOfWork: already inside a unit of work');
+  for (let attempt = 0; ; attempt++) {
+    const unit: Unit = { tx: db, open: false, afterCommit: [] };
+    try {
+      const result = await db.transaction((tx) => {
+        unit.tx = tx as unknown as Database;
+        unit.open = true;
+        return units.run(unit, () => work(tx as unknown as Executor));
+      });
+      unit.open = false;
+      for (const hook of unit.afterCommit) hook();
+      return result;
+    } catch (error) {
+      unit.open = false;
+      const code = pgError(error)?.code;
+      if (attempt < 5 && (code === '40001' || code === '40P01')) {
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Calls `hook` once the caller's changes are committed: at once outside a unit of work (the caller's own transaction
+ * has committed or is about to), after the unit's commit inside one. For in-memory state that must follow the
+ * database (a slot known full), never run for changes that were rolled back.
+ */
+export function afterCommit(hook: () => void): void {
+  const unit = currentUnit();
+  if (unit) unit.afterCommit.push(hook);
+  else hook();
+}
+
+/**
  * Runs `work` in a transaction, retrying on serialization failures and deadlocks (both safe to retry because the
- * transaction rolled back whole).
+ * transaction rolled back whole). Inside a unit of work it is a savepoint of the unit's transaction.
  */
 export async function transaction<T>(db: Database, work: (tx: Executor) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {

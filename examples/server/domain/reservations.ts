@@ -11,7 +11,9 @@ import {
   type ReservationListQuery,
 } from '../../../src/schemas/index.js';
 import {
+  afterCommit,
   EVENTS_CHANNEL,
+  inUnitOfWork,
   pgError,
   rows,
   schema,
@@ -123,7 +125,17 @@ export function slotFullError(slotId: string, waitlistCount: number): ApiError {
   );
 }
 
-/** Takes a hold on a slot: one atomic statement takes the place, inserts the reservation and its audit row. */
+/** Refuses a reserve from memory when the slot is known full (no database round trip). */
+export function refuseIfKnownFull(cache: CapacityCache, slotId: string, storeId: string, now: Date): void {
+  const full = cache.knownFull(slotId, storeId, now);
+  if (full) throw slotFullError(slotId, full.waitlistCount);
+}
+
+/**
+ * Takes a hold on a slot: one atomic statement takes the place, inserts the reservation and its audit row. Outside a
+ * unit of work, requests queue at `gate` before taking a connection; inside one the request already holds its
+ * connection, so it goes straight on (queueing would let gate and pool wait on each other).
+ */
 export async function reserve(
   db: Database,
   cache: CapacityCache,
@@ -132,12 +144,10 @@ export async function reserve(
   input: ReserveInput,
   now: Date,
 ): Promise<ReservationRow> {
-  const refuseIfFull = () => {
-    const full = cache.knownFull(input.slotId, actor.storeId, now);
-    if (full) throw slotFullError(input.slotId, full.waitlistCount);
-  };
+  const refuseIfFull = () => refuseIfKnownFull(cache, input.slotId, actor.storeId, now);
   refuseIfFull();
   try {
+    if (inUnitOfWork()) return await reserveInTx(db, cache, actor, input, now);
     // Requests queue here for a database connection; by the time one gets a turn the slot may be known full.
     return await gate.run(() => {
       refuseIfFull();
@@ -218,14 +228,16 @@ async function reserveInTx(
       const row = created[0];
       if (!row) throw await refusal(tx, cache, actor.storeId, input, now);
       if (Number(row.slot_reserved) >= Number(row.slot_total)) {
-        // This hold took the last place: later requests here are refused without the database.
-        cache.markFull(input.slotId, {
-          storeId: actor.storeId,
-          dropId: row.drop_id as string,
-          startsAt: toDate(row.drop_starts_at)!,
-          endsAt: toDate(row.drop_ends_at)!,
-          waitlistCount: Number(row.slot_waitlist),
-        });
+        // This hold took the last place: later requests here are refused without the database, once it commits.
+        afterCommit(() =>
+          cache.markFull(input.slotId, {
+            storeId: actor.storeId,
+            dropId: row.drop_id as string,
+            startsAt: toDate(row.drop_starts_at)!,
+            endsAt: toDate(row.drop_ends_at)!,
+            waitlistCount: Number(row.slot_waitlist),
+          }),
+        );
       }
       return fromSql(row);
     });

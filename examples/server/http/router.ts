@@ -30,6 +30,16 @@ export interface RouteSpec {
   errors?: number[];
   /** Applies the named rate limit before the handler. */
   rateLimit?: 'reserve' | 'auth';
+  /**
+   * The route calls a payment provider, so it cannot run as one database transaction: its Idempotency-Key is kept as a
+   * saga's (see `http/idempotency.ts`).
+   */
+  externalCalls?: boolean;
+  /**
+   * A refusal decided from memory alone (no database), checked after validation and rate limits and before the
+   * request's unit of work opens: such a refusal costs no round trip and is not recorded under its Idempotency-Key.
+   */
+  refuseEarly?: (input: { body: unknown; auth: Auth; services: Services }) => void;
 }
 
 export interface HandlerInput<Q, B> {
@@ -98,6 +108,7 @@ async function readJson(c: Context<AppEnv>, optional: boolean): Promise<unknown>
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new ApiError(415, ProblemCode.unsupportedMediaType, 'Send the body as application/json.');
   }
+  checkJsonShape(text);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -115,6 +126,50 @@ async function readJson(c: Context<AppEnv>, optional: boolean): Promise<unknown>
     });
   }
   return json;
+}
+
+/** The deepest nesting of arrays and objects a request body may have. */
+export const MAX_JSON_DEPTH = 32;
+/** The most values (array items, object members, scalars) a request body may hold. */
+export const MAX_JSON_VALUES = 10_000;
+
+/**
+ * Refuses a body that nests deeper than `MAX_JSON_DEPTH` or holds more than `MAX_JSON_VALUES` values, by one linear
+ * scan of the text before anything parses or walks it recursively (a 10 KB body of nested arrays would otherwise
+ * overflow the stack). Malformed text is left to `JSON.parse` to report.
+ */
+function checkJsonShape(text: string): void {
+  let depth = 0;
+  let values = 1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character; a quote ends the string.
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+      continue;
+    }
+    if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) {
+        throw new ApiError(
+          400,
+          ProblemCode.jsonTooComplex,
+          `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+          { maxDepth: MAX_JSON_DEPTH },
+        );
+      }
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+    else if (ch === 0x2c && ++values > MAX_JSON_VALUES) {
+      throw new ApiError(
+        400,
+        ProblemCode.jsonTooComplex,
+        `The JSON body holds more than ${MAX_JSON_VALUES} values.`,
+        { maxValues: MAX_JSON_VALUES },
+      );
+    }
+  }
 }
 
 /** Collects route specs while mounting them on a Hono app. */
@@ -156,6 +211,7 @@ export class Router {
         body = parsed.data;
       }
       if (spec.rateLimit) await services.rateLimiter.consume(c, spec.rateLimit, auth);
+      spec.refuseEarly?.({ body, auth: auth as Auth, services });
       const run = async (): Promise<{ status: number; body: unknown } | Response> => {
         let result: unknown;
         try {
@@ -175,7 +231,9 @@ export class Router {
         return { status: spec.success.status, body: out };
       };
       const outcome =
-        spec.method === 'post' && auth ? await withIdempotency(c, services, auth, rawBody, run) : await run();
+        spec.method === 'post' && auth
+          ? await withIdempotency(c, services, auth, rawBody, run, spec.externalCalls ? 'saga' : 'unit')
+          : await run();
       if (outcome instanceof Response) return outcome;
       if (outcome.status === 204) return c.body(null, 204);
       return c.json(outcome.body as object, outcome.status as 200);

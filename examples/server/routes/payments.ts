@@ -68,6 +68,7 @@ export function paymentRoutes(router: Router): void {
         tag: 'Payments',
         access: 'customer',
         body: PaymentCreate,
+        externalCalls: true,
         success: { status: 200, schema: Payment, description: 'The payment of the reservation or invoice.' },
         errors: [404, 409, 502],
       },

@@ -337,6 +337,7 @@ export function rentalRoutes(router: Router): void {
           'the invoice and refunds redeemed points. A customer cancels their own orders; a secret key any.',
         tag: 'Rentals',
         access: 'customer',
+        externalCalls: true,
         success: { status: 200, schema: RentalOrder, description: 'The cancelled order.' },
         errors: [404, 409],
       },

@@ -22,6 +22,7 @@ import {
   confirmReservation,
   getReservation,
   listReservations,
+  refuseIfKnownFull,
   reserve,
   serializeReservation,
 } from '../domain/reservations.js';
@@ -85,6 +86,13 @@ export function reservationRoutes(router: Router): void {
         access: 'customer',
         body: ReservationCreate,
         rateLimit: 'reserve',
+        refuseEarly: ({ body, auth, services }) =>
+          refuseIfKnownFull(
+            services.live,
+            (body as ReservationCreate).slotId,
+            auth.storeId,
+            services.clock.now(),
+          ),
         success: { status: 201, schema: Reservation, description: 'The hold.' },
         errors: [404, 409],
       },
@@ -216,6 +224,7 @@ export function reservationRoutes(router: Router): void {
           'Frees the place; the head of the waitlist is promoted into a hold in the same transaction.',
         tag: 'Reservations',
         access: 'customer',
+        externalCalls: true,
         success: { status: 200, schema: Reservation, description: 'The cancelled reservation.' },
         errors: [404, 409],
       },

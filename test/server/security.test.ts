@@ -1,0 +1,193 @@
+/**
+ * The promises of docs/security.md that one process can show: disabling customers, CORS only for a known publishable
+ * key whose origins match, security headers on every answer. (Revocation across processes: test/concurrency.)
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { eq } from 'drizzle-orm';
+import { schema } from '../../examples/server/db/index.js';
+import { hashKey } from '../../examples/server/http/auth.js';
+import { revokeApiKey } from '../../examples/server/domain/access.js';
+import { systemActor } from '../../examples/server/domain/audit.js';
+import { createStore, createUser } from '../../examples/server/seed.js';
+import { databaseKinds } from '../support/db.js';
+import { withApp, type Reply, type TestApp } from '../support/app.js';
+
+const SHOP = 'https://shop.example';
+const EVIL = 'https://evil.example';
+
+async function restrictOrigins(t: TestApp, origins: string[]) {
+  const k = schema.apiKeys;
+  await t.handle.db
+    .update(k)
+    .set({ allowedOrigins: origins })
+    .where(eq(k.keyHash, hashKey(t.store.publishableKey)));
+  t.dropslot.services.keys.clear();
+}
+
+const acao = (reply: Reply) => reply.headers.get('access-control-allow-origin');
+const varies = (reply: Reply) => /\bOrigin\b/.test(reply.headers.get('vary') ?? '');
+
+for (const kind of databaseKinds) {
+  describe(`security (${kind})`, () => {
+    it('disables and enables a customer: secret key or owner only; the token is refused at once', () =>
+      withApp(kind, async (t) => {
+        const shopper = await t.customer();
+        const me = () => t.call('GET', '/v1/customers/me', { token: shopper.token });
+        assert.equal((await me()).status, 200);
+        const path = `/v1/customers/${shopper.id}/disable`;
+
+        // A publishable key alone, a customer and a staff member may not.
+        assert.equal((await t.call('POST', path)).status, 403);
+        assert.equal((await t.call('POST', path, { token: (await t.customer()).token })).status, 403);
+        assert.equal((await t.call('POST', path, { token: (await t.staff()).token })).status, 403);
+        // Another store's secret key does not find the customer.
+        const other = await createStore(
+          t.handle.db,
+          { name: 'Other', slug: `o-${Date.now()}` },
+          t.clock.now(),
+        );
+        assert.equal((await t.call('POST', path, { key: other.secretKey })).status, 404);
+        assert.equal((await me()).status, 200);
+
+        // An owner signed in with the publishable key may.
+        const email = `owner-${Date.now()}@test.example`;
+        await createUser(
+          t.handle.db,
+          t.store.storeId,
+          { email, password: 'owner-passphrase-long', roles: ['owner'] },
+          t.clock.now(),
+        );
+        const owner = await t.call('POST', '/v1/customers/sign-in', {
+          body: { email, password: 'owner-passphrase-long' },
+        });
+        const disabled = await t.call('POST', path, { token: owner.body.token });
+        assert.equal(disabled.status, 200);
+        assert.equal(disabled.body.status, 'disabled');
+        const refused = await me();
+        assert.equal(refused.status, 401);
+        assert.equal(refused.body.code, 'invalid_customer_token');
+        // Idempotent, then enabled again with the secret key.
+        assert.equal((await t.call('POST', path, { key: t.store.secretKey })).body.status, 'disabled');
+        const enabled = await t.call('POST', `/v1/customers/${shopper.id}/enable`, {
+          key: t.store.secretKey,
+        });
+        assert.equal(enabled.body.status, 'active');
+        assert.equal((await me()).status, 200);
+        const audit = await t.handle.db
+          .select()
+          .from(schema.auditLogs)
+          .where(eq(schema.auditLogs.entityId, shopper.id));
+        assert.deepEqual(
+          audit
+            .map((row) => row.action)
+            .filter((a) => a.startsWith('customer.'))
+            .sort(),
+          ['customer.create', 'customer.disable', 'customer.enable'],
+        );
+      }));
+
+    it('a revoked key is refused at once, without clearing any cache', () =>
+      withApp(kind, async (t) => {
+        assert.equal((await t.call('GET', '/v1/store')).status, 200);
+        const [row] = await t.handle.db
+          .select()
+          .from(schema.apiKeys)
+          .where(eq(schema.apiKeys.keyHash, hashKey(t.store.publishableKey)));
+        await revokeApiKey(t.handle.db, systemActor(t.store.storeId), row!.id, t.clock.now());
+        for (let i = 0; i < 50 && (await t.call('GET', '/v1/store')).status === 200; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        const after = await t.call('GET', '/v1/store');
+        assert.equal(after.status, 401);
+        assert.equal(after.body.code, 'invalid_api_key');
+      }));
+
+    it('CORS: the exact origin only on answers to a publishable key that allows it; never to refusals or sk', () =>
+      withApp(kind, async (t) => {
+        // A key that allows any origin: answers (successes and domain refusals) carry the exact origin.
+        const open = await t.call('GET', '/v1/drops', { headers: { origin: EVIL } });
+        assert.equal(acao(open), EVIL);
+        assert.ok(varies(open));
+        const tokenRefused = await t.call('GET', '/v1/customers/me', {
+          token: 'not-a-token',
+          headers: { origin: EVIL },
+        });
+        assert.equal(tokenRefused.status, 401);
+        assert.equal(acao(tokenRefused), EVIL, 'a widget reads that its token expired');
+
+        await restrictOrigins(t, [SHOP]);
+        const cases: [string, Reply, string | null][] = [
+          ['allowed origin', await t.call('GET', '/v1/drops', { headers: { origin: SHOP } }), SHOP],
+          ['allowed origin, 404', await t.call('GET', '/v1/drops/nope', { headers: { origin: SHOP } }), SHOP],
+          ['other origin (403)', await t.call('GET', '/v1/drops', { headers: { origin: EVIL } }), null],
+          [
+            'secret key',
+            await t.call('GET', '/v1/drops', { key: t.store.secretKey, headers: { origin: SHOP } }),
+            null,
+          ],
+          ['no key', await t.call('GET', '/v1/drops', { key: null, headers: { origin: SHOP } }), null],
+          [
+            'unknown key',
+            await t.call('GET', '/v1/drops', { key: `pk_test_${'z'.repeat(24)}`, headers: { origin: SHOP } }),
+            null,
+          ],
+          [
+            'malformed key',
+            await t.call('GET', '/v1/drops', { key: 'pk_nope', headers: { origin: SHOP } }),
+            null,
+          ],
+          ['no route, other origin', await t.call('GET', '/v1/nope', { headers: { origin: EVIL } }), null],
+        ];
+        for (const [label, reply, expected] of cases) {
+          assert.equal(acao(reply), expected, label);
+          assert.ok(varies(reply), `${label}: Vary: Origin`);
+          if (!expected) assert.equal(reply.headers.get('access-control-expose-headers'), null, label);
+        }
+        assert.equal(cases[2]![1].body.code, 'origin_not_allowed');
+
+        // The revoked key's answers lose it too.
+        const [row] = await t.handle.db
+          .select()
+          .from(schema.apiKeys)
+          .where(eq(schema.apiKeys.keyHash, hashKey(t.store.publishableKey)));
+        await revokeApiKey(t.handle.db, systemActor(t.store.storeId), row!.id, t.clock.now());
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const revoked = await t.call('GET', '/v1/drops', { headers: { origin: SHOP } });
+        assert.equal(revoked.status, 401);
+        assert.equal(acao(revoked), null);
+      }));
+
+    it('CORS preflight: allowed only for an origin some publishable key allows; no data, Vary: Origin', () =>
+      withApp(kind, async (t) => {
+        const preflight = (origin: string) =>
+          t.call('OPTIONS', '/v1/reservations', {
+            key: null,
+            headers: {
+              origin,
+              'access-control-request-method': 'POST',
+              'access-control-request-headers': 'authorization, content-type',
+            },
+          });
+        // Every key in this database is restricted to the shop: other origins are stopped at the preflight.
+        const k = schema.apiKeys;
+        await t.handle.db
+          .update(k)
+          .set({ allowedOrigins: [SHOP] })
+          .where(eq(k.kind, 'publishable'));
+        t.dropslot.services.keys.clear();
+        const good = await preflight(SHOP);
+        assert.equal(good.status, 204);
+        assert.equal(acao(good), SHOP);
+        assert.match(good.headers.get('access-control-allow-methods') ?? '', /\bPOST\b/);
+        assert.equal(good.body, undefined);
+        assert.ok(varies(good));
+        const bad = await preflight(EVIL);
+        assert.equal(bad.status, 204);
+        assert.equal(acao(bad), null);
+        assert.equal(bad.headers.get('access-control-allow-methods'), null);
+        assert.ok(varies(bad));
+        assert.equal(acao(await preflight('null')), null);
+      }));
+  });
+}
