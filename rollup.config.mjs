@@ -120,6 +120,14 @@ const LAZY_RESOURCES = {
   rentals: ['rentalsResource'],
   payments: ['paymentsResource', 'invoicesResource'],
   notifications: ['notificationsResource'],
+  merchant: [
+    'storesResource',
+    'invitationsResource',
+    'storeSettingsResource',
+    'branchesResource',
+    'storeCustomersResource',
+    'reportsResource',
+  ],
 };
 
 /**

@@ -42,6 +42,14 @@ export type { WaitlistResource } from './resources/waitlist.js';
 export type { NotificationsResource } from './resources/notifications.js';
 export type { WebhookDeliveriesResource, WebhookEndpointsResource } from './resources/webhook-endpoints.js';
 export type { AuditLogsResource } from './resources/audit-logs.js';
+export type {
+  BranchesResource,
+  InvitationsResource,
+  ReportsResource,
+  StoreCustomersResource,
+  StoreSettingsResource,
+  StoresResource,
+} from './resources/merchant.js';
 
 // Webhooks
 export { verifyWebhook, WebhookVerificationError } from './webhooks.js';
@@ -192,6 +200,33 @@ export type {
   WebhookSecretRotate,
 } from './schemas/webhooks.js';
 export type { AuditLog, AuditLogList, AuditLogListQuery } from './schemas/audit.js';
+export type {
+  BranchCreate,
+  BranchHours,
+  BranchHoursQuery,
+  BranchList,
+  BranchUpdate,
+  CheckInWindow,
+  CustomerDetail,
+  CustomerErased,
+  CustomerExport,
+  CustomerList,
+  CustomerListQuery,
+  CustomerRecord,
+  DropReport,
+  ExportKind,
+  ExportQuery,
+  Invitation,
+  InvitationAccept,
+  InvitationAccepted,
+  OpeningException,
+  RentalReport,
+  RentalReportQuery,
+  StoreCreate,
+  StoreCreated,
+  StoreSettings,
+  StoreSettingsUpdate,
+} from './schemas/merchant.js';
 export type {
   Payment,
   PaymentCreate,

@@ -20,6 +20,7 @@ import { markOverdue } from './domain/rental-orders.js';
 import { KeyCache } from './http/auth.js';
 import { Revocations } from './http/revocation.js';
 import { cors, PreflightOrigins } from './http/cors.js';
+import { securityHeaders } from './http/security-headers.js';
 import type { AppEnv } from './http/context.js';
 import { ApiError, problemResponse } from './http/problem.js';
 import { purgeIdempotencyKeys } from './http/idempotency.js';
@@ -41,6 +42,10 @@ import { Notifier, type NotifierOptions, type PassResult } from './notifications
 import { webhookRoutes } from './routes/webhooks.js';
 import { WebhookDeliverer, webhookSettings, type WebhookSettings } from './domain/webhook-delivery.js';
 import { paymentRoutes } from './routes/payments.js';
+import { storeRoutes, type OperatorOptions } from './routes/stores.js';
+import { branchRoutes } from './routes/branches.js';
+import { merchantCustomerRoutes } from './routes/merchant-customers.js';
+import { reportRoutes } from './routes/reports.js';
 import { processRefunds } from './domain/payments.js';
 import type { PaymentProvider } from './payments/provider.js';
 import { TestProvider, TEST_SIGNATURE_HEADER, type TestProviderOptions } from './payments/test-provider.js';
@@ -60,6 +65,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Payment providers: Stripe when given (then new payments use it), the built-in test provider always. */
   payments?: { stripe?: StripeOptions | undefined; test?: TestProviderOptions };
+  /** The platform operator credential and the base of invitation links (`POST /v1/stores`). */
+  operator?: OperatorOptions;
   /** Extra routes mounted before the API (the demo store pages). */
   extend?: (app: Hono<AppEnv>) => void;
   /** How notifications are sent (channel, reminder lead times, retries). @default the server log */
@@ -149,6 +156,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     c.header('x-request-id', requestId);
     await next();
   });
+  app.use('*', securityHeaders());
   app.use('/v1/*', cors(preflights));
   app.use(
     '/v1/*',
@@ -191,6 +199,10 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   notificationRoutes(router);
   webhookRoutes(router);
   paymentRoutes(router);
+  storeRoutes(router, options.operator);
+  branchRoutes(router);
+  merchantCustomerRoutes(router);
+  reportRoutes(router);
   // The test provider's signed events reach the same inbound webhook route as Stripe's, in process.
   testProvider.attach(async (body, signature) => {
     const response = await app.request('/v1/webhooks/test', {

@@ -22,6 +22,11 @@ export interface Config {
    * NODE_ENV is production, off with PostgreSQL.
    */
   webhookAllowPrivateUrls: boolean;
+  /**
+   * Who may frame the demo shop pages: `STORE_FRAME_ANCESTORS`, space-separated CSP sources (`'self'`,
+   * `https://partner.example`, `'none'`). @default 'self'. The staff desk is never framed.
+   */
+  storeFrameAncestors: string[];
   /** How a newly seeded demo store is paid (`DEMO_PAYMENTS=online|at_pickup`, default `at_pickup`). */
   demoPayments: 'online' | 'at_pickup';
   /** Stripe, when `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` are both set (`STRIPE_PUBLISHABLE_KEY` for the page). */
@@ -32,6 +37,16 @@ function demoPayments(value: string | undefined): Config['demoPayments'] {
   if (!value || value === 'at_pickup') return 'at_pickup';
   if (value === 'online') return 'online';
   throw new Error(`DEMO_PAYMENTS must be online or at_pickup, got ${value}`);
+}
+
+function frameAncestors(value: string | undefined): string[] {
+  const sources = (value ?? "'self'").split(/\s+/).filter(Boolean);
+  if (sources.length === 1 && sources[0] === "'none'") return [];
+  for (const source of sources) {
+    if (!/^('self'|https?:\/\/[\w.*-]+(:\d+)?|[\w.*-]+)$/.test(source))
+      throw new Error(`STORE_FRAME_ANCESTORS: ${source} is not a frame-ancestors source`);
+  }
+  return sources;
 }
 
 /** A lead time in seconds from the environment, in milliseconds. */
@@ -78,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     demoPayments: demoPayments(env.DEMO_PAYMENTS),
+    storeFrameAncestors: frameAncestors(env.STORE_FRAME_ANCESTORS),
     webhookAllowPrivateUrls:
       env.WEBHOOK_ALLOW_PRIVATE_URLS !== undefined && env.WEBHOOK_ALLOW_PRIVATE_URLS !== ''
         ? env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true'

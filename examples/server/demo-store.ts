@@ -26,17 +26,34 @@ const STORE_DIR = path.resolve(here, '../store');
 const CDN_DIR = path.resolve(here, '../../dist/cdn');
 
 /**
- * The policy of every demo page: scripts, styles and connections from this origin only — no inline script or style.
- * Images may be `data:`/`blob:` URLs, and media `blob:` (the check-in camera).
+ * The policy of the demo pages: scripts, styles and connections from this origin only — no inline script or style.
+ * Images may be `data:`/`blob:` URLs, and media `blob:` (the check-in camera). No `<base>` may redirect relative
+ * URLs, forms post to this origin only, and `frame-ancestors` says who may frame the page: shop pages whoever the
+ * store configures (`frameAncestors`, default this origin only), the staff desk nobody.
  */
-export const DEMO_CSP =
-  "default-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:";
+export function demoCsp(frameAncestors: readonly string[] = ["'self'"]): string {
+  const ancestors = frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'";
+  return (
+    "default-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; " +
+    `base-uri 'none'; form-action 'self'; frame-ancestors ${ancestors}`
+  );
+}
+
+/** The policy of the shop pages by default (framed by this origin only). */
+export const DEMO_CSP = demoCsp();
+/** The policy of the staff desk: never framed (no clickjacking of check-ins). */
+export const STAFF_CSP = demoCsp([]);
 
 export interface DemoStoreOptions {
   /** The store whose drops the page shows. */
   storeId: string;
   /** Its publishable key, written into the script tag (publishable keys are safe in pages). */
   publishableKey: string;
+  /**
+   * Who may frame the shop pages (`frame-ancestors` sources such as `'self'` or `https://partner.example`); empty:
+   * nobody. The staff desk is never framed. @default ["'self'"]
+   */
+  frameAncestors?: readonly string[];
   /** Demo credentials shown on the pages, if any. */
   demo?: {
     shopper: { email: string; password: string };
@@ -140,10 +157,11 @@ async function pageVars(c: Context<AppEnv>, options: DemoStoreOptions): Promise<
   };
 }
 
-function page(c: Context<AppEnv>, html: string) {
+function page(c: Context<AppEnv>, html: string, csp: string) {
   return c.body(html, 200, {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': DEMO_CSP,
+    'content-security-policy': csp,
+    ...(csp === STAFF_CSP && { 'x-frame-options': 'DENY' }),
     'cache-control': 'no-store',
     'referrer-policy': 'same-origin',
     'x-content-type-options': 'nosniff',
@@ -181,7 +199,11 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
         };
       }),
     );
-    return page(c, renderTemplate(await template('index.html'), vars, items, { demo: Boolean(o.demo) }));
+    return page(
+      c,
+      renderTemplate(await template('index.html'), vars, items, { demo: Boolean(o.demo) }),
+      demoCsp(o.frameAncestors),
+    );
   });
 
   app.get('/rentals', async (c) => {
@@ -192,7 +214,11 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
     const chosen = c.req.query('product');
     const product = rentable.data.find((p) => p.id === chosen) ?? rentable.data[0];
     const vars = { ...(await pageVars(c, o)), productId: product?.id ?? '' };
-    return page(c, renderTemplate(await template('rentals.html'), vars, [], { demo: Boolean(o.demo) }));
+    return page(
+      c,
+      renderTemplate(await template('rentals.html'), vars, [], { demo: Boolean(o.demo) }),
+      demoCsp(o.frameAncestors),
+    );
   });
 
   app.get('/ticket/:id', async (c) => {
@@ -200,7 +226,7 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
     const id = c.req.param('id');
     if (!o || !UUID.test(id)) return notFoundPage(c, 'No such ticket.');
     const vars = { ...(await pageVars(c, o)), reservationId: id };
-    return page(c, renderTemplate(await template('ticket.html'), vars));
+    return page(c, renderTemplate(await template('ticket.html'), vars), demoCsp(o.frameAncestors));
   });
 
   app.get('/staff', async (c) => {
@@ -209,6 +235,7 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
     return page(
       c,
       renderTemplate(await template('staff.html'), await pageVars(c, o), [], { demo: Boolean(o.demo) }),
+      STAFF_CSP,
     );
   });
 

@@ -29,7 +29,12 @@ import { chromium, type Browser, type Locator } from 'playwright-core';
 import { createApp, type DropSlotApp } from '../../examples/server/app.js';
 import { ManualClock } from '../../examples/server/clock.js';
 import { openDatabase, type DatabaseHandle } from '../../examples/server/db/index.js';
-import { DEMO_CSP, mountDemoStore, type DemoStoreOptions } from '../../examples/server/demo-store.js';
+import {
+  DEMO_CSP,
+  mountDemoStore,
+  STAFF_CSP,
+  type DemoStoreOptions,
+} from '../../examples/server/demo-store.js';
 import { DEMO_SHOPPER, DEMO_STAFF, seedDemo } from '../../examples/server/seed.js';
 import { buildCdn, cdnIsFresh } from '../../scripts/build-cdn.mjs';
 import {
@@ -364,7 +369,7 @@ test(
     const staffContext = await watchedContext(staffBrowser, 'staff', { permissions: ['camera'] });
     const staffPage = await staffContext.newPage();
     const staffResponse = await staffPage.goto(`${baseUrl}/staff`);
-    assert.equal(staffResponse?.headers()['content-security-policy'], DEMO_CSP);
+    assert.equal(staffResponse?.headers()['content-security-policy'], STAFF_CSP);
     const desk = staffPage.locator('check-in-desk');
     await desk.locator('input[name="email"]').waitFor();
     await expectAccessible(staffPage, 'check-in-desk', 'sign-in');

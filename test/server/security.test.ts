@@ -10,7 +10,16 @@ import { hashKey } from '../../examples/server/http/auth.js';
 import { revokeApiKey } from '../../examples/server/domain/access.js';
 import { systemActor } from '../../examples/server/domain/audit.js';
 import { createStore, createUser } from '../../examples/server/seed.js';
-import { databaseKinds } from '../support/db.js';
+import { createApp } from '../../examples/server/app.js';
+import { ManualClock } from '../../examples/server/clock.js';
+import {
+  demoCsp,
+  mountDemoStore,
+  STAFF_CSP,
+  type DemoStoreOptions,
+} from '../../examples/server/demo-store.js';
+import { loadConfig } from '../../examples/server/config.js';
+import { createTestDatabase, databaseKinds } from '../support/db.js';
 import { withApp, type Reply, type TestApp } from '../support/app.js';
 
 const SHOP = 'https://shop.example';
@@ -189,5 +198,104 @@ for (const kind of databaseKinds) {
         assert.ok(varies(bad));
         assert.equal(acao(await preflight('null')), null);
       }));
+
+    it('nosniff on every answer; no-store on every /v1 answer (and any answer that did not choose)', () =>
+      withApp(kind, async (t) => {
+        const { slotIds, dropId } = await t.drop({ capacity: 2 });
+        const shopper = await t.customer();
+        const replies: [string, Reply][] = [
+          ['time', await t.call('GET', '/v1/time', { key: null })],
+          ['store', await t.call('GET', '/v1/store')],
+          ['drops', await t.call('GET', '/v1/drops')],
+          [
+            'hold with QR token',
+            await t.call('POST', '/v1/reservations', { token: shopper.token, body: { slotId: slotIds[0] } }),
+          ],
+          ['reservations', await t.call('GET', '/v1/reservations', { token: shopper.token })],
+          [
+            'customer session',
+            await t.call('POST', '/v1/customer-sessions', {
+              key: t.store.secretKey,
+              body: { externalId: 'x1' },
+            }),
+          ],
+          ['401', await t.call('GET', '/v1/store', { key: null })],
+          ['404 route', await t.call('GET', '/v1/nope')],
+          ['preflight', await t.call('OPTIONS', '/v1/drops', { key: null, headers: { origin: SHOP } })],
+          ['healthz', await t.call('GET', '/healthz', { key: null })],
+          ['404 page', await t.call('GET', '/nothing-here', { key: null })],
+        ];
+        assert.equal(replies[3]![1].status, 201);
+        assert.ok(replies[3]![1].body.qrToken ?? true);
+        for (const [label, reply] of replies) {
+          assert.equal(reply.headers.get('x-content-type-options'), 'nosniff', label);
+          assert.equal(reply.headers.get('cache-control'), 'no-store', label);
+        }
+        const stream = await fetch(`${t.baseUrl}/v1/drops/${dropId}/stream`, {
+          headers: { authorization: `Bearer ${t.store.publishableKey}` },
+        });
+        assert.equal(stream.headers.get('x-content-type-options'), 'nosniff');
+        assert.equal(stream.headers.get('cache-control'), 'no-store');
+        await stream.body!.cancel();
+      }));
   });
 }
+
+describe('page headers', () => {
+  it("staff desk is never framed; shop pages are framed as configured; base-uri 'none', form-action 'self'", async () => {
+    const database = await createTestDatabase('pglite');
+    const handle = await database.open();
+    const clock = new ManualClock(new Date('2030-03-01T09:00:00.000Z'));
+    let options: DemoStoreOptions | undefined;
+    const dropslot = await createApp({
+      db: handle,
+      clock,
+      extend: (app) => mountDemoStore(app, () => options),
+    });
+    try {
+      const store = await createStore(handle.db, { name: 'Framed', slug: 'framed' }, clock.now());
+      options = { storeId: store.storeId, publishableKey: store.publishableKey };
+      const get = (path: string) => dropslot.app.request(path);
+      const staff = await get('/staff');
+      assert.equal(staff.status, 200);
+      const staffCsp = staff.headers.get('content-security-policy') ?? '';
+      assert.equal(staffCsp, STAFF_CSP);
+      assert.match(staffCsp, /frame-ancestors 'none'/);
+      assert.equal(staff.headers.get('x-frame-options'), 'DENY');
+      for (const path of ['/', '/rentals', `/ticket/${crypto.randomUUID()}`, '/staff']) {
+        const page = await get(path);
+        assert.equal(page.status, 200, path);
+        const csp = page.headers.get('content-security-policy') ?? '';
+        assert.match(csp, /base-uri 'none'/, path);
+        assert.match(csp, /form-action 'self'/, path);
+        assert.match(csp, /frame-ancestors /, path);
+        assert.equal(page.headers.get('x-content-type-options'), 'nosniff', path);
+        assert.equal(page.headers.get('cache-control'), 'no-store', path);
+      }
+      assert.match((await get('/')).headers.get('content-security-policy')!, /frame-ancestors 'self'(;|$)/);
+      options = { ...options, frameAncestors: ["'self'", 'https://partner.example'] };
+      const framed = await get('/');
+      assert.equal(
+        framed.headers.get('content-security-policy'),
+        demoCsp(["'self'", 'https://partner.example']),
+      );
+      assert.match((await get('/staff')).headers.get('content-security-policy')!, /frame-ancestors 'none'/);
+    } finally {
+      await dropslot.close();
+      await handle.close();
+      await database.drop();
+    }
+  });
+
+  it('STORE_FRAME_ANCESTORS configures who may frame the shop pages', () => {
+    assert.deepEqual(loadConfig({}).storeFrameAncestors, ["'self'"]);
+    assert.deepEqual(loadConfig({ STORE_FRAME_ANCESTORS: "'none'" }).storeFrameAncestors, []);
+    assert.deepEqual(
+      loadConfig({ STORE_FRAME_ANCESTORS: "'self' https://partner.example" }).storeFrameAncestors,
+      ["'self'", 'https://partner.example'],
+    );
+    assert.throws(() =>
+      loadConfig({ STORE_FRAME_ANCESTORS: "https://x.example; script-src 'unsafe-inline'" }),
+    );
+  });
+});
