@@ -15,6 +15,20 @@ import { notificationsResource, type NotificationsResource } from './resources/n
 import { webhookEndpointsResource, type WebhookEndpointsResource } from './resources/webhook-endpoints.js';
 import { auditLogsResource, type AuditLogsResource } from './resources/audit-logs.js';
 import {
+  branchesResource,
+  invitationsResource,
+  reportsResource,
+  storeCustomersResource,
+  storeSettingsResource,
+  storesResource,
+  type BranchesResource,
+  type InvitationsResource,
+  type ReportsResource,
+  type StoreCustomersResource,
+  type StoreSettingsResource,
+  type StoresResource,
+} from './resources/merchant.js';
+import {
   invoicesResource,
   paymentsResource,
   type InvoicesResource,
@@ -76,11 +90,19 @@ export type ClientOptions = BaseClientOptions &
         /** The publishable key (`pk_…`), safe in a web page. */
         publishableKey: string;
         secretKey?: undefined;
+        operatorToken?: undefined;
       }
     | {
         /** The secret key (`sk_…`). Server only: never ship it to a browser. */
         secretKey: string;
         publishableKey?: undefined;
+        operatorToken?: undefined;
+      }
+    | {
+        /** The platform operator credential (`OPERATOR_TOKEN` of the server), for `client.stores.create`. Server only. */
+        operatorToken: string;
+        publishableKey?: undefined;
+        secretKey?: undefined;
       }
   );
 
@@ -127,6 +149,18 @@ export interface DropSlotClient {
   readonly payments: PaymentsResource;
   /** `/v1/invoices`: rental invoices. */
   readonly invoices: InvoicesResource;
+  /** `POST /v1/stores` (platform operator credential). */
+  readonly stores: StoresResource;
+  /** `POST /v1/invitations/accept`. */
+  readonly invitations: InvitationsResource;
+  /** `/v1/store/settings` (secret key or owner). */
+  readonly storeSettings: StoreSettingsResource;
+  /** `/v1/branches`. */
+  readonly branches: BranchesResource;
+  /** The store's customers: `/v1/customers` search, export, erasure (secret key or owner), and `/v1/customers/me/…`. */
+  readonly storeCustomers: StoreCustomersResource;
+  /** `/v1/reports/…` and the CSV exports `/v1/exports/…` (secret key or owner). */
+  readonly reports: ReportsResource;
   /** Server time estimated from `/v1/time` probes. Call `clock.sync()` once before relying on it. */
   readonly clock: ServerClock;
   /** The customer token sent as `X-Customer-Token`, or `null`. */
@@ -151,15 +185,18 @@ export interface DropSlotClient {
  * ```
  */
 export function createClient(options: ClientOptions): DropSlotClient {
-  const apiKey = options.secretKey ?? options.publishableKey;
+  const apiKey = options.secretKey ?? options.publishableKey ?? options.operatorToken;
   if (typeof options.baseUrl !== 'string' || options.baseUrl === '') {
     throw new TypeError('createClient: `baseUrl` is required');
   }
   if (typeof apiKey !== 'string' || apiKey === '') {
-    throw new TypeError('createClient: pass a `publishableKey` or a `secretKey`');
+    throw new TypeError('createClient: pass a `publishableKey`, a `secretKey` or an `operatorToken`');
   }
-  if (options.secretKey !== undefined && options.publishableKey !== undefined) {
-    throw new TypeError('createClient: pass either `publishableKey` or `secretKey`, not both');
+  if (
+    [options.secretKey, options.publishableKey, options.operatorToken].filter((k) => k !== undefined).length >
+    1
+  ) {
+    throw new TypeError('createClient: pass only one of `publishableKey`, `secretKey` and `operatorToken`');
   }
   const transport = new Transport({
     baseUrl: options.baseUrl,
@@ -187,6 +224,12 @@ export function createClient(options: ClientOptions): DropSlotClient {
     auditLogs: auditLogsResource(transport),
     payments: paymentsResource(transport),
     invoices: invoicesResource(transport),
+    stores: storesResource(transport),
+    invitations: invitationsResource(transport),
+    storeSettings: storeSettingsResource(transport),
+    branches: branchesResource(transport),
+    storeCustomers: storeCustomersResource(transport),
+    reports: reportsResource(transport),
     // Probes are not retried: a retried probe's round trip says nothing about the offset.
     clock: createServerClock({ probe: async (signal) => (await time.now({ signal, maxRetries: 0 })).now }),
     get customerToken() {

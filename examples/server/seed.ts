@@ -1,20 +1,12 @@
 /** Stores with keys, and the demo store `npm start` shows: drops opening soon, open now, and sold out with a waitlist. */
-import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { hash } from '@node-rs/argon2';
 import { schema, transaction, type Database, type Executor } from './db/index.js';
-import { hashKey } from './http/auth.js';
+import { newApiKey, provisionStore } from './domain/stores.js';
 import type { Clock } from './clock.js';
 
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** A new API key: `pk_test_…` or `sk_test_…` with 32 random base-62 characters. */
-export function newApiKey(kind: 'publishable' | 'secret'): string {
-  const bytes = randomBytes(32);
-  let body = '';
-  for (const byte of bytes) body += BASE62[byte % 62];
-  return `${kind === 'publishable' ? 'pk' : 'sk'}_test_${body}`;
-}
+/** A new API key: `pk_test_…` or `sk_test_…` (the operator API, the CLI and the seed make keys the same way). */
+export { newApiKey };
 
 export interface StoreInput {
   name: string;
@@ -33,44 +25,13 @@ export interface CreatedStore {
   secretKey: string;
 }
 
-/** Creates a store with one publishable and one secret key; the keys are returned once and stored hashed. */
+/**
+ * Creates a store with one publishable and one secret key; the keys are returned once and stored hashed. The same code
+ * path as `POST /v1/stores` and `npm run dropslot -- store create` (`provisionStore`).
+ */
 export async function createStore(db: Executor, input: StoreInput, now: Date): Promise<CreatedStore> {
-  const [store] = await db
-    .insert(schema.stores)
-    .values({
-      name: input.name,
-      slug: input.slug,
-      tenantKey: `tn_${randomBytes(8).toString('hex')}`,
-      currency: input.currency ?? 'EUR',
-      timeZone: input.timeZone ?? 'UTC',
-      locale: input.locale ?? 'en',
-      rentalPayment: input.rentalPayment ?? 'online',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  const publishableKey = newApiKey('publishable');
-  const secretKey = newApiKey('secret');
-  await db.insert(schema.apiKeys).values([
-    {
-      storeId: store!.id,
-      kind: 'publishable',
-      prefix: publishableKey.slice(0, 12),
-      keyHash: hashKey(publishableKey),
-      allowedOrigins: input.allowedOrigins ?? [],
-      label: 'Default publishable key',
-      createdAt: now,
-    },
-    {
-      storeId: store!.id,
-      kind: 'secret',
-      prefix: secretKey.slice(0, 12),
-      keyHash: hashKey(secretKey),
-      label: 'Default secret key',
-      createdAt: now,
-    },
-  ]);
-  return { storeId: store!.id, publishableKey, secretKey };
+  const made = await provisionStore(db, input, now);
+  return { storeId: made.store.id, publishableKey: made.publishableKey, secretKey: made.secretKey };
 }
 
 /** Creates a user of a store with a password and roles. */

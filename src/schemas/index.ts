@@ -20,3 +20,4 @@ export * from './notifications.js';
 export * from './webhooks.js';
 export * from './audit.js';
 export * from './payments.js';
+export * from './merchant.js';

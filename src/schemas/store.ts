@@ -26,6 +26,10 @@ export const Branch = named(
     phone: z.nullable(z.string()),
     timeZone: z.string(),
     openingHours: z.nullable(OpeningHours),
+    /** Dates that differ from the weekly hours (an empty `ranges` list: closed). */
+    openingExceptions: z.optional(
+      z.array(z.object({ date: z.string(), ranges: z.array(z.string()), note: z.optional(z.string()) })),
+    ),
   }),
 );
 export type Branch = z.infer<typeof Branch>;

@@ -56,6 +56,8 @@ export interface TestApp {
 }
 
 export const START = new Date('2030-03-01T09:00:00.000Z');
+/** The platform operator credential of test apps (`POST /v1/stores`). */
+export const OPERATOR_TOKEN = 'op_test_operator_credential';
 
 let customerSeq = 0;
 
@@ -79,6 +81,7 @@ export async function startTestApp(
     notifications: options.notifications,
     ...(options.webhooks && { webhooks: options.webhooks }),
     payments: options.payments,
+    operator: { token: OPERATOR_TOKEN },
   });
   const store = await createStore(
     handle.db,

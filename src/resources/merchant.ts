@@ -1,0 +1,248 @@
+import type { ListPromise, RequestOptions } from '../core.js';
+import { errorFromStatus } from '../errors.js';
+import type { Transport } from '../internal/transport.js';
+import { Problem, type ListQuery } from '../schemas/common.js';
+import {
+  BranchDeleted,
+  BranchHours,
+  BranchList,
+  CustomerDetail,
+  CustomerErased,
+  CustomerExport,
+  CustomerList,
+  DropReport,
+  InvitationAccepted,
+  RentalReport,
+  StoreCreated,
+  StoreSettings,
+  type BranchCreate,
+  type BranchHoursQuery,
+  type BranchUpdate,
+  type CustomerListQuery,
+  type CustomerRecord,
+  type ExportKind,
+  type ExportQuery,
+  type InvitationAccept,
+  type RentalReportQuery,
+  type StoreCreate,
+  type StoreSettingsUpdate,
+} from '../schemas/merchant.js';
+import { Branch } from '../schemas/store.js';
+import { list, seg } from './shared.js';
+
+// The merchant side of the API lives in one module so that browser bundles load it as one lazy chunk (shopper pages
+// never download it; rollup.config.mjs LAZY_RESOURCES).
+
+/**
+ * Stores (`POST /v1/stores`): the platform operator creates a store. The client must be made with the operator
+ * credential (`createClient({ baseUrl, operatorToken })`); the answer holds the store's first keys (shown once) and the
+ * owner's invitation link.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const operator = createClient({ baseUrl: 'https://api.example.com', operatorToken: process.env.OPERATOR_TOKEN! });
+ * const created = await operator.stores.create({ name: 'Northside', ownerEmail: 'owner@example.com' });
+ * console.log(created.secretKey, created.owner.invitation.url);
+ * ```
+ */
+export interface StoresResource {
+  /** Creates a store, its keys and its invited owner. `ConflictError` `conflict` if the slug is taken. */
+  create(body: StoreCreate, options?: RequestOptions): Promise<StoreCreated>;
+}
+
+/**
+ * Invitations (`POST /v1/invitations/accept`): the invited owner or member sets a password. Needs no key of its own
+ * (the signed token is the credential); any client works.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', publishableKey: 'pk_test_123' });
+ * const { session } = await client.invitations.accept({ token, password: 'a long password' });
+ * client.setCustomerToken(session.token);
+ * ```
+ */
+export interface InvitationsResource {
+  /** Accepts once; `ValidationError` `invitation_invalid` when expired or forged, `ConflictError` `invitation_used`. */
+  accept(body: InvitationAccept, options?: RequestOptions): Promise<InvitationAccepted>;
+}
+
+/**
+ * Store settings (`/v1/store/settings`, secret key or an owner signed in): name, logo, contact, currency, locale, time
+ * zone, refund rule, how drops and rentals are paid, check-in window, notification sender.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', secretKey: process.env.DROPSLOT_SECRET_KEY! });
+ * await client.storeSettings.update({ timeZone: 'Europe/Berlin', refundCutoffHours: 48 });
+ * ```
+ */
+export interface StoreSettingsResource {
+  retrieve(options?: RequestOptions): Promise<StoreSettings>;
+  /** Changes only the fields sent; `ValidationError` names a bad zone, currency, locale or URL. */
+  update(body: StoreSettingsUpdate, options?: RequestOptions): Promise<StoreSettings>;
+}
+
+/**
+ * Branches (`/v1/branches`): read with any key, changed by an owner or the secret key; `hours` gives open days and
+ * the pickup/return times a rental may use.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', secretKey: process.env.DROPSLOT_SECRET_KEY! });
+ * const branch = await client.branches.create({
+ *   name: 'Mitte', timeZone: 'Europe/Berlin', openingHours: { mon: ['10:00-13:00', '14:00-19:00'] },
+ * });
+ * const { days } = await client.branches.hours(branch.id, { from: '2030-03-04', to: '2030-03-10' });
+ * ```
+ */
+export interface BranchesResource {
+  list(query?: ListQuery, options?: RequestOptions): ListPromise<Branch>;
+  retrieve(id: string, options?: RequestOptions): Promise<Branch>;
+  create(body: BranchCreate, options?: RequestOptions): Promise<Branch>;
+  update(id: string, body: BranchUpdate, options?: RequestOptions): Promise<Branch>;
+  del(id: string, options?: RequestOptions): Promise<{ id: string; deleted: true }>;
+  /** Open days from `from` to `to` (dates in the branch zone) with pickup/return times every `step` minutes. */
+  hours(id: string, query: BranchHoursQuery, options?: RequestOptions): Promise<BranchHours>;
+}
+
+/**
+ * The store's customers (`/v1/customers`, secret key or an owner): search, one with their activity, data export and
+ * erasure; `exportMe`/`eraseMe` are the same for the signed-in customer themself.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', secretKey: process.env.DROPSLOT_SECRET_KEY! });
+ * for await (const customer of client.storeCustomers.list({ q: 'alex' })) console.log(customer.email);
+ * ```
+ */
+export interface StoreCustomersResource {
+  list(query?: CustomerListQuery, options?: RequestOptions): ListPromise<CustomerRecord>;
+  retrieve(id: string, options?: RequestOptions): Promise<CustomerDetail>;
+  export(id: string, options?: RequestOptions): Promise<CustomerExport>;
+  erase(id: string, options?: RequestOptions): Promise<CustomerErased>;
+  /** The signed-in customer's own data (`GET /v1/customers/me/export`). */
+  exportMe(options?: RequestOptions): Promise<CustomerExport>;
+  /** Erases the signed-in customer (`POST /v1/customers/me/erase`); their token stops working. */
+  eraseMe(options?: RequestOptions): Promise<CustomerErased>;
+}
+
+/**
+ * Reports and CSV exports (secret key or an owner).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', secretKey: process.env.DROPSLOT_SECRET_KEY! });
+ * const report = await client.reports.drop(dropId);
+ * const csv = await client.reports.exportCsv('reservations'); // a ReadableStream of the file
+ * ```
+ */
+export interface ReportsResource {
+  drop(dropId: string, options?: RequestOptions): Promise<DropReport>;
+  rentals(query: RentalReportQuery, options?: RequestOptions): Promise<RentalReport>;
+  /** The CSV export as a stream of bytes (`GET /v1/exports/{kind}.csv`), read as the server writes it. */
+  exportCsv(
+    kind: ExportKind,
+    query?: ExportQuery,
+    options?: Pick<RequestOptions, 'signal'>,
+  ): Promise<ReadableStream<Uint8Array>>;
+}
+
+export function storesResource(t: Transport): StoresResource {
+  return {
+    create: (body, options) =>
+      t.request({ method: 'POST', path: 'stores', body, schema: StoreCreated }, options),
+  };
+}
+
+export function invitationsResource(t: Transport): InvitationsResource {
+  return {
+    accept: (body, options) =>
+      t.request({ method: 'POST', path: 'invitations/accept', body, schema: InvitationAccepted }, options),
+  };
+}
+
+export function storeSettingsResource(t: Transport): StoreSettingsResource {
+  return {
+    retrieve: (options) =>
+      t.request({ method: 'GET', path: 'store/settings', schema: StoreSettings }, options),
+    update: (body, options) =>
+      t.request({ method: 'PATCH', path: 'store/settings', body, schema: StoreSettings }, options),
+  };
+}
+
+export function branchesResource(t: Transport): BranchesResource {
+  return {
+    list: (query, options) => list(t, 'branches', BranchList, query, options),
+    retrieve: (id, options) =>
+      t.request({ method: 'GET', path: `branches/${seg(id)}`, schema: Branch }, options),
+    create: (body, options) => t.request({ method: 'POST', path: 'branches', body, schema: Branch }, options),
+    update: (id, body, options) =>
+      t.request({ method: 'PATCH', path: `branches/${seg(id)}`, body, schema: Branch }, options),
+    del: (id, options) =>
+      t.request({ method: 'DELETE', path: `branches/${seg(id)}`, schema: BranchDeleted }, options),
+    hours: (id, query, options) =>
+      t.request({ method: 'GET', path: `branches/${seg(id)}/hours`, query, schema: BranchHours }, options),
+  };
+}
+
+export function storeCustomersResource(t: Transport): StoreCustomersResource {
+  return {
+    list: (query, options) => list(t, 'customers', CustomerList, query, options),
+    retrieve: (id, options) =>
+      t.request({ method: 'GET', path: `customers/${seg(id)}`, schema: CustomerDetail }, options),
+    export: (id, options) =>
+      t.request({ method: 'GET', path: `customers/${seg(id)}/export`, schema: CustomerExport }, options),
+    erase: (id, options) =>
+      t.request({ method: 'POST', path: `customers/${seg(id)}/erase`, schema: CustomerErased }, options),
+    exportMe: (options) =>
+      t.request({ method: 'GET', path: 'customers/me/export', schema: CustomerExport }, options),
+    eraseMe: (options) =>
+      t.request({ method: 'POST', path: 'customers/me/erase', schema: CustomerErased }, options),
+  };
+}
+
+export function reportsResource(t: Transport): ReportsResource {
+  return {
+    drop: (dropId, options) =>
+      t.request({ method: 'GET', path: `reports/drops/${seg(dropId)}`, schema: DropReport }, options),
+    rentals: (query, options) =>
+      t.request({ method: 'GET', path: 'reports/rentals', query, schema: RentalReport }, options),
+    async exportCsv(kind, query = {}, options = {}) {
+      const search = new URLSearchParams();
+      if (query.from) search.set('from', query.from);
+      if (query.to) search.set('to', query.to);
+      const qs = search.size > 0 ? `?${search.toString()}` : '';
+      const response = await t.stream(
+        `exports/${seg(kind)}.csv${qs}`,
+        {},
+        options.signal ?? new AbortController().signal,
+      );
+      if (response.ok && response.body) return response.body;
+      const text = await response.text();
+      let problem: Problem | undefined;
+      try {
+        const parsed = Problem.safeParse(JSON.parse(text));
+        if (parsed.success) problem = parsed.data;
+      } catch {
+        // Not a problem document: the status alone decides the class.
+      }
+      throw errorFromStatus(response.status, {
+        code: problem?.code,
+        requestId: response.headers.get('X-Request-Id') ?? problem?.requestId,
+        problem,
+      });
+    },
+  };
+}
