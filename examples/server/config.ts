@@ -31,6 +31,8 @@ export interface Config {
   demoPayments: 'online' | 'at_pickup';
   /** Stripe, when `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` are both set (`STRIPE_PUBLISHABLE_KEY` for the page). */
   stripe: { secretKey: string; webhookSecret: string; publishableKey: string | undefined } | undefined;
+  /** The platform operator credential (`OPERATOR_TOKEN`) for `POST /v1/stores`; unset → stores only by the CLI. */
+  operatorToken: string | undefined;
 }
 
 function demoPayments(value: string | undefined): Config['demoPayments'] {
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     demoPayments: demoPayments(env.DEMO_PAYMENTS),
+    operatorToken: env.OPERATOR_TOKEN || undefined,
     storeFrameAncestors: frameAncestors(env.STORE_FRAME_ANCESTORS),
     webhookAllowPrivateUrls:
       env.WEBHOOK_ALLOW_PRIVATE_URLS !== undefined && env.WEBHOOK_ALLOW_PRIVATE_URLS !== ''

@@ -23,6 +23,7 @@ const dropslot = await createApp({
     leads: config.notifications.leads,
   },
   publicUrl: config.publicUrl,
+  operator: { token: config.operatorToken, publicUrl: config.publicUrl },
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
   webhooks: { allowPrivateUrls: config.webhookAllowPrivateUrls },
   payments: config.stripe && { stripe: { ...config.stripe, returnUrl: `${config.publicUrl}/` } },
