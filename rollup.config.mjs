@@ -9,7 +9,8 @@
 //    inlined and minified; `zod/mini` is replaced by a pass-through shim (docs/decisions/0002). The QR decoder for
 //    cameras without BarcodeDetector (`jsqr`) is a lazily imported chunk next to it (`dist/cdn/chunks/`).
 //
-// `rollup -c` builds both; `rollup -c --configCdn` only the CDN bundle (what `npm start` needs).
+// `rollup -c` builds both (without source maps: see `sourcemap` below); `rollup -c --configCdn` only the CDN bundle,
+// with source maps (what `npm start` needs).
 import path from 'node:path';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -86,9 +87,27 @@ function elementInputs() {
   );
 }
 
+/** The framework bindings generated from the manifest (scripts/bindings.mjs): `src/react/*.ts`, `src/vue/index.ts`. */
+function bindingInputs() {
+  const dir = new URL('./src/react/', import.meta.url);
+  const react = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((file) => file.endsWith('.ts'))
+        .sort()
+        .map((file) => `src/react/${file}`)
+    : [];
+  return [...react, 'src/vue/index.ts'].filter((file) => existsSync(new URL(`./${file}`, import.meta.url)));
+}
+
 /** @type {import('rollup').RollupOptions} */
 const library = {
-  input: ['src/index.ts', 'src/schemas/index.ts', ...elementInputs()],
+  input: [
+    'src/index.ts',
+    'src/schemas/index.ts',
+    'components/events.ts',
+    ...elementInputs(),
+    ...bindingInputs(),
+  ],
   external: isExternal,
   onwarn,
   plugins: [
@@ -105,7 +124,14 @@ const library = {
     // Output paths mirror the sources (`dist/src/…`, `dist/components/…`), like the declarations (rootDir ".").
     preserveModules: true,
     entryFileNames: '[name].js',
-    sourcemap: true,
+    // No source maps in the package: this output is readable, unminified ESM with its comments (a map would only add
+    // the TypeScript text), and the maps were most of the tarball's weight.
+    sourcemap: false,
+  },
+  // The Vue bindings are types only: their module is empty on purpose.
+  onLog(level, log, handler) {
+    if (log.code === 'EMPTY_BUNDLE') return;
+    handler(level, log);
   },
 };
 
@@ -274,11 +300,41 @@ export function browserBundlePlugins(outDir, { sourcemap = true } = {}) {
   ];
 }
 
-/** @type {import('rollup').RollupOptions} */
-const cdn = {
+/**
+ * `dist/cdn/dropslot.d.ts`: the script-tag bundle exports nothing, but referencing its types (`/// <reference
+ * types="dropslot/cdn/dropslot.js" />`, or importing it in a bundler) declares every tag in `HTMLElementTagNameMap`
+ * and every event in `HTMLElementEventMap`, as the define modules do.
+ */
+function cdnDeclarations() {
+  return {
+    name: 'dropslot-cdn-declarations',
+    generateBundle() {
+      const defines = elementTags().map((tag) => `import '../components/${tag}/define.js';`);
+      this.emitFile({
+        type: 'asset',
+        fileName: 'dropslot.d.ts',
+        source: [
+          '// The script-tag bundle registers every element: their tags and events, typed for the whole page.',
+          ...defines,
+          "export type * from '../components/events.js';",
+          '',
+        ].join('\n'),
+      });
+    },
+  };
+}
+
+/**
+ * The script-tag bundle. Source maps only in the development build (`rollup -c --configCdn`, what `npm start` runs, so
+ * the demo store can be debugged): the published bundle has none, since its maps (with the inlined sources of every
+ * dependency) would weigh more than the code.
+ *
+ * @returns {import('rollup').RollupOptions}
+ */
+const cdnBuild = ({ sourcemap }) => ({
   input: { dropslot: 'components/cdn.ts' },
   onwarn: cdnOnwarn,
-  plugins: [cleanDist('./dist/cdn'), ...browserBundlePlugins('dist/cdn')],
+  plugins: [cleanDist('./dist/cdn'), ...browserBundlePlugins('dist/cdn', { sourcemap }), cdnDeclarations()],
   output: {
     dir: 'dist/cdn',
     format: 'es',
@@ -298,14 +354,14 @@ const cdn = {
       if (has(/[\\/]node_modules[\\/]jsqr[\\/]/)) return 'chunks/qr-decoder-[hash].js';
       return 'chunks/[name]-[hash].js';
     },
-    sourcemap: true,
+    sourcemap,
   },
-};
+});
 
 export default (args) => {
   if (args.configCdn) {
     delete args.configCdn;
-    return [cdn];
+    return [cdnBuild({ sourcemap: true })];
   }
-  return [library, cdn];
+  return [library, cdnBuild({ sourcemap: false })];
 };

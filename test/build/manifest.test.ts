@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import * as events from '../../components/events.js';
+import { editorData, sources } from '../../scripts/bindings.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'dropslot-manifest-'));
@@ -29,6 +30,7 @@ interface Declaration {
   events?: ManifestEvent[];
 }
 let elements: (Declaration & { tagName: string; module: string })[] = [];
+let manifest: { modules: { path: string; declarations?: Declaration[] }[] };
 
 before(() => {
   execFileSync(
@@ -41,9 +43,7 @@ before(() => {
     ],
     { cwd: root, stdio: 'pipe', env: { ...process.env, CEM_OUTDIR: path.relative(root, scratch) } },
   );
-  const manifest = JSON.parse(readFileSync(path.join(scratch, 'custom-elements.json'), 'utf8')) as {
-    modules: { path: string; declarations?: Declaration[] }[];
-  };
+  manifest = JSON.parse(readFileSync(path.join(scratch, 'custom-elements.json'), 'utf8')) as typeof manifest;
   elements = manifest.modules.flatMap((mod) =>
     (mod.declarations ?? [])
       .filter((d): d is Declaration & { tagName: string } => Boolean(d.customElement && d.tagName))
@@ -166,4 +166,41 @@ test('every ds- event is declared in HTMLElementEventMap', () => {
     .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   assert.deepEqual(diagnostics, []);
   assert.ok(lines.length >= 15);
+});
+
+test('the committed React and Vue bindings are the ones this manifest generates (npm run build:bindings)', async () => {
+  const generated = (await sources(manifest)) as Record<string, string>;
+  assert.ok(Object.keys(generated).length >= elements.length + 3);
+  for (const [file, text] of Object.entries(generated)) {
+    assert.equal(readFileSync(path.join(root, file), 'utf8'), text, `${file} is up to date`);
+  }
+  for (const element of elements) {
+    const react = generated[`src/react/${element.tagName}.ts`] ?? '';
+    for (const event of element.events ?? []) {
+      const prop = `on${event.name.replace(/(^|-)(\w)/g, (_m: string, _d: string, c: string) => c.toUpperCase())}`;
+      assert.match(react, new RegExp(`${prop}: '${event.name}' as EventName<${event.type?.text}>`));
+    }
+  }
+});
+
+test('the editor data (VS Code, web-types) lists every tag with its attributes and events', () => {
+  const data = editorData(manifest) as Record<string, string>;
+  const html = JSON.parse(data['dist/vscode.html-custom-data.json']!) as {
+    tags: { name: string; attributes: { name: string }[] }[];
+  };
+  const webTypes = JSON.parse(data['dist/web-types.json']!) as {
+    contributions: { html: { elements: { name: string; js: { events: { name: string }[] } }[] } };
+  };
+  const css = JSON.parse(data['dist/vscode.css-custom-data.json']!) as { properties: { name: string }[] };
+  assert.deepEqual(html.tags.map((t) => t.name).sort(), elements.map((e) => e.tagName).sort());
+  const picker = html.tags.find((t) => t.name === 'slot-picker');
+  assert.ok(picker?.attributes.some((a) => a.name === 'publishable-key'));
+  for (const element of elements) {
+    const entry = webTypes.contributions.html.elements.find((e) => e.name === element.tagName);
+    assert.deepEqual(
+      entry?.js.events.map((e) => e.name),
+      (element.events ?? []).map((e) => e.name),
+    );
+  }
+  assert.ok(css.properties.some((p) => p.name === '--ds-color-accent'));
 });
