@@ -94,16 +94,19 @@ export function requireOperator(header: string | undefined, configured: string |
 // Invitations
 // ---------------------------------------------------------------------------------------------------------------
 
-async function invitationKey(db: Executor): Promise<Uint8Array> {
-  await db
-    .insert(schema.serverSecrets)
-    .values({ name: 'invitation_secret', value: randomBytes(32).toString('base64url') })
-    .onConflictDoNothing();
+/** The invitation signing secret; made on first signing (verifying never writes: no secret, no valid token). */
+async function invitationKey(db: Executor, create: boolean): Promise<Uint8Array | undefined> {
+  if (create) {
+    await db
+      .insert(schema.serverSecrets)
+      .values({ name: 'invitation_secret', value: randomBytes(32).toString('base64url') })
+      .onConflictDoNothing();
+  }
   const [row] = await rows<{ value: string }>(
     db,
     sql`select value from ${schema.serverSecrets} where name = 'invitation_secret'`,
   );
-  return new TextEncoder().encode(row!.value);
+  return row ? new TextEncoder().encode(row.value) : undefined;
 }
 
 /**
@@ -124,7 +127,7 @@ export async function signInvitation(
     .setIssuer('dropslot')
     .setIssuedAt(iat)
     .setExpirationTime(iat + ttlSeconds)
-    .sign(await invitationKey(db));
+    .sign((await invitationKey(db, true))!);
   const base = publicUrl.replace(/\/$/, '');
   return {
     token,
@@ -147,8 +150,10 @@ export async function acceptInvitation(
   meta: { ip?: string | undefined; ua?: string | undefined; requestId?: string | undefined },
 ): Promise<InvitationAccepted> {
   let payload;
+  const key = await invitationKey(db, false);
+  if (!key) throw invitationInvalid();
   try {
-    ({ payload } = await jwtVerify(input.token, await invitationKey(db), {
+    ({ payload } = await jwtVerify(input.token, key, {
       issuer: 'dropslot',
       algorithms: ['HS256'],
       currentDate: now,
