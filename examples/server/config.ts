@@ -17,9 +17,9 @@ export interface Config {
     leads: { holdExpiring: number; rentalPickup: number; rentalReturn: number };
   };
   /**
-   * Development mode for webhooks: receiver URLs may resolve to loopback and private addresses (a receiver on this
-   * machine). `WEBHOOK_ALLOW_PRIVATE_URLS=true|false`; by default on for the embedded demo (no DATABASE_URL) unless
-   * NODE_ENV is production, off with PostgreSQL.
+   * Webhook receivers on loopback and private addresses (a receiver on this machine or network), only when switched
+   * on explicitly: `WEBHOOK_ALLOW_PRIVATE_URLS=true`. Off by default, with PGlite and PostgreSQL alike. Link-local and
+   * cloud metadata addresses stay refused even then.
    */
   webhookAllowPrivateUrls: boolean;
   /**
@@ -39,6 +39,14 @@ function demoPayments(value: string | undefined): Config['demoPayments'] {
   if (!value || value === 'at_pickup') return 'at_pickup';
   if (value === 'online') return 'online';
   throw new Error(`DEMO_PAYMENTS must be online or at_pickup, got ${value}`);
+}
+
+/** A boolean switch: `true` or `false` (unset or empty: false). */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name];
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new Error(`${name} must be true or false, got ${value}`);
 }
 
 function frameAncestors(value: string | undefined): string[] {
@@ -97,10 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPayments: demoPayments(env.DEMO_PAYMENTS),
     operatorToken: env.OPERATOR_TOKEN || undefined,
     storeFrameAncestors: frameAncestors(env.STORE_FRAME_ANCESTORS),
-    webhookAllowPrivateUrls:
-      env.WEBHOOK_ALLOW_PRIVATE_URLS !== undefined && env.WEBHOOK_ALLOW_PRIVATE_URLS !== ''
-        ? env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true'
-        : !env.DATABASE_URL && env.NODE_ENV !== 'production',
+    webhookAllowPrivateUrls: flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
     stripe:
       env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
         ? {

@@ -19,6 +19,7 @@ import {
   type DemoStoreOptions,
 } from '../../examples/server/demo-store.js';
 import { loadConfig } from '../../examples/server/config.js';
+import { checkDestination, guardedLookup } from '../../examples/server/domain/webhook-url.js';
 import { createTestDatabase, databaseKinds } from '../support/db.js';
 import { withApp, type Reply, type TestApp } from '../support/app.js';
 
@@ -298,4 +299,68 @@ describe('page headers', () => {
       loadConfig({ STORE_FRAME_ANCESTORS: "https://x.example; script-src 'unsafe-inline'" }),
     );
   });
+});
+
+describe('webhook receivers (SSRF)', () => {
+  it('private and loopback receivers only when switched on; never link-local or metadata', async () => {
+    // The default is off whatever the database (the embedded PGlite demo included).
+    assert.equal(loadConfig({}).webhookAllowPrivateUrls, false);
+    assert.equal(loadConfig({ NODE_ENV: 'development' }).webhookAllowPrivateUrls, false);
+    assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }).webhookAllowPrivateUrls, true);
+    assert.throws(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' }));
+
+    const dns: Record<string, string[]> = {
+      'metadata.example.test': ['169.254.169.254'],
+      'aws6.example.test': ['fd00:ec2::254'],
+      'lan.example.test': ['192.168.1.20'],
+    };
+    const resolve = async (host: string) => dns[host] ?? [];
+    const check = (url: string, allowPrivate: boolean) => checkDestination(url, { allowPrivate, resolve });
+    const devOnly = [
+      'http://127.0.0.1:4000/hook',
+      'http://[::1]/hook',
+      'http://10.0.0.5/',
+      'http://lan.example.test/',
+      'http://[fd12:3456::1]/',
+    ];
+    const never = [
+      'http://169.254.169.254/latest/meta-data',
+      'http://metadata.example.test/',
+      'http://[fe80::1]/',
+      'http://[fd00:ec2::254]/',
+      'http://aws6.example.test/',
+      'http://100.100.100.200/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://0.0.0.0/',
+      'http://224.0.0.1/',
+    ];
+    for (const url of [...devOnly, ...never]) {
+      await assert.rejects(check(url, false), /public addresses only/, url);
+    }
+    for (const url of devOnly) assert.ok((await check(url, true)).length > 0, url);
+    for (const url of never) await assert.rejects(check(url, true), /never go to link-local/, url);
+
+    // The connection's own lookup (DNS rebinding) follows the same rule.
+    const lookup = guardedLookup({ allowPrivate: true, resolve });
+    const looked = (host: string) =>
+      new Promise<string>((done, fail) =>
+        lookup(host, {}, (error, address) => (error ? fail(error) : done(String(address)))),
+      );
+    assert.equal(await looked('lan.example.test'), '192.168.1.20');
+    await assert.rejects(looked('metadata.example.test'));
+  });
+
+  it('an endpoint on the metadata address is refused even with private receivers switched on', () =>
+    withApp(
+      'pglite',
+      async (t) => {
+        const create = (url: string) =>
+          t.call('POST', '/v1/webhook-endpoints', { key: t.store.secretKey, body: { url } });
+        const metadata = await create('http://169.254.169.254/latest/meta-data');
+        assert.equal(metadata.status, 422);
+        assert.equal(metadata.body.code, 'url_not_allowed');
+        assert.equal((await create('http://127.0.0.1:4000/hook')).status, 201);
+      },
+      { webhooks: { allowPrivateUrls: true } },
+    ));
 });

@@ -1,10 +1,13 @@
 /**
- * Where webhook messages may go. A receiver URL is `http(s)://`; outside development mode every address its host
- * resolves to must be public unicast: loopback, private (RFC 1918), link-local (cloud metadata at 169.254.169.254),
- * unique-local, CGNAT, multicast, reserved and unspecified addresses are refused, so a store's endpoint cannot make the
- * server call into its own network (SSRF). The check runs when an endpoint is saved and again on every delivery, on
- * the very address the connection uses, so a name that later re-resolves to a private address (DNS rebinding) is
- * refused too.
+ * Where webhook messages may go. A receiver URL is `http(s)://`; every address its host resolves to must be public
+ * unicast: loopback, private (RFC 1918), link-local (cloud metadata at 169.254.169.254), unique-local, CGNAT,
+ * multicast, reserved and unspecified addresses are refused, so a store's endpoint cannot make the server call into
+ * its own network (SSRF). The check runs when an endpoint is saved and again on every delivery, on the very address
+ * the connection uses, so a name that later re-resolves to a private address (DNS rebinding) is refused too.
+ *
+ * Only when explicitly switched on (`allowPrivate`, `WEBHOOK_ALLOW_PRIVATE_URLS=true`: a receiver on the developer's
+ * machine or network) are loopback, private, unique-local and CGNAT addresses allowed. Link-local addresses and the
+ * cloud metadata services are refused even then.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress, LookupOptions } from 'node:dns';
@@ -33,6 +36,20 @@ export function addressRange(address: string): string {
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   return addressRange(address) === 'unicast';
+}
+
+/** Ranges the switch `allowPrivate` opens: the developer's own machine and networks. */
+const PRIVATE_RANGES = new Set(['loopback', 'private', 'uniqueLocal', 'carrierGradeNat']);
+/** Metadata services that sit outside link-local (AWS over IPv6, Alibaba Cloud): never reachable. */
+const METADATA = new Set(['fd00:ec2::254', '100.100.100.200']);
+
+/** Whether an address may receive webhooks: public unicast, or (with `allowPrivate`) a private-network address. */
+export function isAllowedAddress(address: string, allowPrivate: boolean): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.process(address);
+  if (METADATA.has(parsed.toNormalizedString()) || METADATA.has(parsed.toString())) return false;
+  const range = parsed.range();
+  return range === 'unicast' || (allowPrivate && PRIVATE_RANGES.has(range));
 }
 
 /** The host of a URL as a resolver takes it (IPv6 literals without brackets). */
@@ -71,14 +88,15 @@ export async function checkDestination(
       throw new DestinationRefused(`The host ${host} does not resolve.`);
     }
   }
-  if (!options.allowPrivate) {
-    for (const address of addresses) {
-      if (!isPublicAddress(address)) {
-        throw new DestinationRefused(
-          `The host ${host} resolves to ${address}, a ${ipaddr.isValid(address) ? addressRange(address) : 'invalid'} ` +
-            'address; webhooks go to public addresses only.',
-        );
-      }
+  for (const address of addresses) {
+    if (!isAllowedAddress(address, options.allowPrivate)) {
+      const range = ipaddr.isValid(address) ? addressRange(address) : 'invalid';
+      throw new DestinationRefused(
+        options.allowPrivate
+          ? `The host ${host} resolves to ${address}, a ${range} address; webhooks never go to link-local, ` +
+              'metadata, multicast or reserved addresses.'
+          : `The host ${host} resolves to ${address}, a ${range} address; webhooks go to public addresses only.`,
+      );
     }
   }
   return addresses;
@@ -99,9 +117,7 @@ export function guardedLookup(options: { allowPrivate: boolean; resolve: Resolve
     options
       .resolve(hostname)
       .then((addresses) => {
-        const allowed = addresses.filter(
-          (a) => ipaddr.isValid(a) && (options.allowPrivate || isPublicAddress(a)),
-        );
+        const allowed = addresses.filter((a) => isAllowedAddress(a, options.allowPrivate));
         if (allowed.length === 0) {
           const shown = addresses[0] ?? 'nothing';
           throw new DestinationRefused(
