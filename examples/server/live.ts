@@ -31,6 +31,8 @@ export interface Subscriber {
   send(frame: Uint8Array): void;
   /** Called when the drop itself changed; the stream answers with a fresh snapshot. */
   resync(): void;
+  /** Ends the stream (the process is draining); `frame` tells the client when to reconnect. */
+  close(frame: Uint8Array): void;
 }
 
 interface DropWatch {
@@ -66,8 +68,23 @@ export class LiveHub implements CapacityCache {
 
   constructor(private readonly clock: Clock) {}
 
+  /** Hears the LISTEN connection go and come back (logs, readiness). */
+  onListenStatus?: (listening: boolean, error?: unknown) => void;
+
   async start(handle: DatabaseHandle): Promise<void> {
-    this.#unlisten = await handle.listen(EVENTS_CHANNEL, (payload) => this.#onNotice(payload));
+    this.#unlisten = await handle.listen(
+      EVENTS_CHANNEL,
+      (payload) => this.#onNotice(payload),
+      (listening, error) => {
+        this.onListenStatus?.(listening, error);
+        if (!listening) return;
+        // Notices sent while the connection was away are lost: every stream answers with a fresh snapshot, and
+        // "known full" marks are dropped (a place may have been freed meanwhile).
+        this.#full.clear();
+        for (const watch of this.#drops.values())
+          for (const subscriber of watch.subscribers) subscriber.resync();
+      },
+    );
     this.#ticker = setInterval(() => this.tickPhases(), 250);
     this.#ticker.unref();
   }
@@ -107,6 +124,17 @@ export class LiveHub implements CapacityCache {
       watch.subscribers.delete(subscriber);
       if (watch.subscribers.size === 0 && this.#drops.get(dropId) === watch) this.#drops.delete(dropId);
     };
+  }
+
+  /**
+   * Ends every stream with a `retry:` hint (the process is draining): clients reconnect after `retryMs`, to another
+   * process, and get a fresh snapshot there.
+   */
+  closeAll(retryMs = 1_000): void {
+    const frame = encoder.encode(`retry: ${retryMs}\n\n`);
+    for (const watch of [...this.#drops.values()]) {
+      for (const subscriber of [...watch.subscribers]) subscriber.close(frame);
+    }
   }
 
   subscriberCount(dropId?: string): number {

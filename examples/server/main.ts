@@ -1,6 +1,4 @@
 /** `npm start`: the reference backend on embedded PGlite (or PostgreSQL with DATABASE_URL), seeded on first start. */
-import { createAdaptorServer } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config.js';
 import { consoleLogger, createApp, silentLogger } from './app.js';
 import { systemClock } from './clock.js';
@@ -9,6 +7,7 @@ import { defaultRateLimits } from './http/rate-limit.js';
 import { escapeHtml, mountDemoStore } from './demo-store.js';
 import { DEMO_SHOPPER, DEMO_STAFF } from './seed.js';
 import { channelFromConfig } from './notifications/channel.js';
+import { serve } from './serve.js';
 
 const config = loadConfig();
 const handle = await openConfiguredDatabase(config);
@@ -41,46 +40,35 @@ const dropslot = await createApp({
     }
   },
 });
-const stopWorkers = dropslot.startWorkers();
-// A deep accept queue: a drop opens with thousands of connections arriving in the same second.
-const server = createAdaptorServer({ fetch: dropslot.app.fetch });
-server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
-  const info = server.address() as AddressInfo;
-  const url = config.publicUrl;
-  const lines = [
-    '',
-    `  DropSlot reference backend on ${handle.kind === 'pglite' ? `PGlite (${config.dataDir})` : 'PostgreSQL'}, port ${info.port}`,
-    '',
-    ...(keys ? [`  Demo store     ${url}/   (rentals: ${url}/rentals, staff desk: ${url}/staff)`] : []),
-    `  API            ${url}/v1`,
-    `  API reference  ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
-    `  Health         ${url}/healthz`,
-    `  Notifications  ${config.notifications.smtpUrl ? 'email via SMTP_URL' : config.notifications.logFile === '-' ? 'server log' : config.notifications.logFile}`,
-    `  Payments       ${config.stripe ? `Stripe (webhook: ${url}/v1/webhooks/stripe)` : 'built-in test provider (pm_card_visa, pm_card_declined, pm_card_requires_action)'}`,
-    '',
-    keys
-      ? `  Demo store keys\n    publishable  ${keys.publishableKey}\n    secret       ${keys.secretKey}`
-      : `  Demo store keys are unknown here (seeded elsewhere); delete ${config.dataDir} to start fresh.`,
-    `  Demo staff     ${DEMO_STAFF.email} / ${DEMO_STAFF.password}`,
-    `  Demo shopper   ${DEMO_SHOPPER.email} / ${DEMO_SHOPPER.password}`,
-    '',
-  ];
-  console.log(lines.join('\n'));
+serve({
+  dropslot,
+  handle,
+  port: config.port,
+  host: config.host,
+  log,
+  onListening(info) {
+    const url = config.publicUrl;
+    const lines = [
+      '',
+      `  DropSlot reference backend on ${handle.kind === 'pglite' ? `PGlite (${config.dataDir})` : 'PostgreSQL'}, port ${info.port}`,
+      '',
+      ...(keys ? [`  Demo store     ${url}/   (rentals: ${url}/rentals, staff desk: ${url}/staff)`] : []),
+      `  API            ${url}/v1`,
+      `  API reference  ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
+      `  Health         ${url}/healthz`,
+      `  Notifications  ${config.notifications.smtpUrl ? 'email via SMTP_URL' : config.notifications.logFile === '-' ? 'server log' : config.notifications.logFile}`,
+      `  Payments       ${config.stripe ? `Stripe (webhook: ${url}/v1/webhooks/stripe)` : 'built-in test provider (pm_card_visa, pm_card_declined, pm_card_requires_action)'}`,
+      '',
+      keys
+        ? `  Demo store keys\n    publishable  ${keys.publishableKey}\n    secret       ${keys.secretKey}`
+        : `  Demo store keys are unknown here (seeded elsewhere); delete ${config.dataDir} to start fresh.`,
+      `  Demo staff     ${DEMO_STAFF.email} / ${DEMO_STAFF.password}`,
+      `  Demo shopper   ${DEMO_SHOPPER.email} / ${DEMO_SHOPPER.password}`,
+      '',
+    ];
+    console.log(lines.join('\n'));
+  },
 });
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: shutting down`);
-  stopWorkers();
-  server.close();
-  await dropslot.close();
-  await handle.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 /** The root page when the demo store's keys are unknown (the database was seeded by another data directory). */
 function landingPage(dataDir: string): string {

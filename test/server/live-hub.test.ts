@@ -12,7 +12,7 @@ const window = { startsAt: new Date('2030-01-01T00:00:00Z'), endsAt: new Date('2
 function recorder(): Subscriber & { frames: string[] } {
   const frames: string[] = [];
   const decoder = new TextDecoder();
-  return { frames, send: (bytes) => frames.push(decoder.decode(bytes)), resync: () => {} };
+  return { frames, send: (bytes) => frames.push(decoder.decode(bytes)), resync: () => {}, close: () => {} };
 }
 
 describe('live hub', () => {

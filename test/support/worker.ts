@@ -3,9 +3,8 @@
  * PGlite otherwise, a clock the parent sets through `/__control/*` (test-only routes), and port 0.
  * Prints `READY <port>` when it listens.
  */
-import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
-import { createApp } from '../../examples/server/app.js';
+import { consoleLogger, createApp, silentLogger } from '../../examples/server/app.js';
+import { serve } from '../../examples/server/serve.js';
 import { ManualClock } from '../../examples/server/clock.js';
 import { openDatabase } from '../../examples/server/db/index.js';
 import { naiveReserve } from './naive.js';
@@ -58,16 +57,21 @@ const dropslot = await createApp({
     });
   },
 });
-// A deep accept queue: a drop opens with thousands of connections arriving in the same second.
-const server = createAdaptorServer({ fetch: dropslot.app.fetch });
-server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
-  console.log(`READY ${(server.address() as AddressInfo).port}`);
+// CRASH_STEP / CRASH_AFTER: the process kills itself (SIGKILL: no shutdown code runs) the CRASH_AFTER-th time a keyed
+// request reaches that step (see `IdempotencyStep`), so the crash tests can stop it between any two steps.
+const crashStep = process.env.CRASH_STEP;
+let crashCountdown = Number(process.env.CRASH_AFTER ?? 1);
+if (crashStep) {
+  dropslot.services.onIdempotencyStep = (step) => {
+    if (step === crashStep && --crashCountdown <= 0) process.kill(process.pid, 'SIGKILL');
+  };
+}
+serve({
+  dropslot,
+  handle,
+  port: 0,
+  host: '127.0.0.1',
+  log: process.env.WORKER_LOG === 'on' ? consoleLogger : silentLogger,
+  workers: process.env.WORKERS === 'on',
+  onListening: (address) => console.log(`READY ${address.port}`),
 });
-const stop = async () => {
-  server.close();
-  await dropslot.close();
-  await handle.close();
-  process.exit(0);
-};
-process.on('SIGTERM', () => void stop());
-process.on('SIGINT', () => void stop());

@@ -31,8 +31,18 @@ export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
   /** Connections that can run transactions at once (1 for PGlite). */
   poolSize: number;
-  /** Subscribes to NOTIFY payloads of `channel`; resolves to an unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to NOTIFY payloads of `channel`; resolves to an unsubscribe function. On PostgreSQL a lost LISTEN
+   * connection is re-established with backoff for as long as it takes; `onStatus` hears each loss and recovery (a
+   * recovery may have missed notices: subscribers resynchronise).
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onStatus?: (listening: boolean, error?: unknown) => void,
+  ): Promise<() => Promise<void>>;
+  /** Whether every LISTEN of this handle is connected now (readiness). */
+  listening(): boolean;
   /** Applies the committed SQL migrations (serialised across processes by an advisory lock on PostgreSQL). */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -79,6 +89,7 @@ async function openPglite(
       const unsubscribe = await client.listen(channel, onPayload);
       return async () => unsubscribe();
     },
+    listening: () => true,
     async migrate() {
       await migratePglite(db as never, { migrationsFolder });
     },
@@ -88,37 +99,100 @@ async function openPglite(
   };
 }
 
+/** How long a request waits for a pooled connection before it is answered 503. @default 10000 */
+const CONNECT_TIMEOUT_MS = Number(process.env.DATABASE_CONNECT_TIMEOUT_MS ?? 10_000);
+
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client that dies must not crash the process; the pool replaces it.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Bounded waits: a request never hangs on an exhausted pool or a dead host.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  // A connection that dies (the database restarted) must never crash the process, idle or checked out: the query
+  // on it fails (answered 503) and the pool replaces it. pg-pool only listens while a client is idle.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = routed(drizzlePg(pool, { schema }) as unknown as Database);
   const listeners = new Set<pg.Client>();
+  const lost = new Set<string>();
   return {
     db,
     kind: 'postgres',
     poolSize,
     pool,
-    async listen(channel, onPayload) {
+    listening: () => lost.size === 0,
+    async listen(channel, onPayload, onStatus) {
       let client: pg.Client | undefined;
       let closed = false;
+      let retry: ReturnType<typeof setTimeout> | undefined;
+      const id = `${channel}:${Math.random()}`;
       const connect = async (): Promise<void> => {
-        const next = new pg.Client({ connectionString: url });
+        const next = new pg.Client({
+          connectionString: url,
+          keepAlive: true,
+          connectionTimeoutMillis: 5_000,
+        });
         next.on('notification', (message) => {
           if (message.channel === channel && message.payload !== undefined) onPayload(message.payload);
         });
-        next.on('error', () => {
+        let failed = false;
+        const fail = (error: unknown) => {
+          if (failed) return;
+          failed = true;
           listeners.delete(next);
-          if (!closed) setTimeout(() => void connect().catch(() => {}), 500);
-        });
-        await next.connect();
-        await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+          void next.end().catch(() => {});
+          if (closed) return;
+          if (!lost.has(id)) {
+            lost.add(id);
+            onStatus?.(false, error);
+          }
+          schedule();
+        };
+        next.on('error', fail);
+        next.on('end', () => fail(new Error('LISTEN connection ended')));
+        try {
+          await next.connect();
+          await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        } catch (error) {
+          fail(error);
+          throw error;
+        }
+        if (closed) {
+          await next.end().catch(() => {});
+          return;
+        }
         listeners.add(next);
         client = next;
+        if (lost.delete(id)) onStatus?.(true);
       };
-      await connect();
+      // Reconnects with backoff (0.25 s doubling to 5 s) for as long as it takes.
+      let delay = 250;
+      const schedule = () => {
+        if (closed || retry) return;
+        retry = setTimeout(() => {
+          retry = undefined;
+          connect().then(
+            () => (delay = 250),
+            () => (delay = Math.min(delay * 2, 5_000)),
+          );
+        }, delay);
+        retry.unref();
+      };
+      try {
+        await connect();
+      } catch (error) {
+        // The first connection failed: the caller hears it; nothing keeps retrying behind its back.
+        closed = true;
+        if (retry) clearTimeout(retry);
+        lost.delete(id);
+        throw error;
+      }
       return async () => {
         closed = true;
+        if (retry) clearTimeout(retry);
+        lost.delete(id);
         if (client) {
           listeners.delete(client);
           await client.end().catch(() => {});
@@ -140,6 +214,45 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       await pool.end();
     },
   };
+}
+
+/** Error codes of a database that is away: connection refused or lost, server shutting down or starting up. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|not queryable|Client was closed/i;
+
+/**
+ * Whether `error` means the database cannot be reached now (rather than that the request is wrong): such requests are
+ * answered 503 with Retry-After, and the process keeps running until the database is back.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof candidate.code === 'string' && UNAVAILABLE_CODES.has(candidate.code)) return true;
+    if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGES.test(candidate.message)) return true;
+    // AggregateError (a connection refused on both IPv4 and IPv6)
+    if (Array.isArray(candidate.errors) && candidate.errors.some((e) => isDatabaseUnavailable(e)))
+      return true;
+    current = candidate.cause;
+  }
+  return false;
 }
 
 /** Runs raw SQL and returns its rows, whichever driver is underneath. */

@@ -9,9 +9,9 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { rows, transaction, type Database } from '../db/index.js';
+import { rows, schema, transaction, type Database } from '../db/index.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../services.js';
 import { audit, systemActor } from './audit.js';
@@ -138,6 +138,7 @@ function describeError(error: unknown): string {
 export class WebhookDeliverer {
   readonly settings: WebhookSettings;
   readonly #agent: Agent;
+  #stopping = false;
 
   constructor(
     private readonly db: Database,
@@ -182,7 +183,7 @@ export class WebhookDeliverer {
     );
     let next = 0;
     const work = async () => {
-      while (next < claimed.length) {
+      while (next < claimed.length && !this.#stopping) {
         const row = claimed[next++]!;
         try {
           await this.#attempt(row, lease);
@@ -192,7 +193,21 @@ export class WebhookDeliverer {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, claimed.length) }, work));
-    return claimed.length;
+    const untouched = claimed.slice(next).map((row) => row.id);
+    if (untouched.length > 0) {
+      // Stopping: the messages not attempted go back at once, not when their lease runs out.
+      const w = schema.webhookEvents;
+      await this.db
+        .update(w)
+        .set({ leaseToken: null, lockedUntil: null })
+        .where(and(eq(w.leaseToken, lease), inArray(w.id, untouched)));
+    }
+    return next;
+  }
+
+  /** Stops taking claimed messages: a running pass finishes its attempts and gives the rest back. */
+  stop(): void {
+    this.#stopping = true;
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ProblemCode, type Problem } from '../../../src/schemas/index.js';
+import { isDatabaseUnavailable } from '../db/index.js';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -32,6 +33,12 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
+
+const UNAVAILABLE_DETAIL = 'The service is briefly unavailable; retry after the time in Retry-After.';
+
+/** 503 `service_unavailable` with `Retry-After`: the process is draining or its database is away. */
+export const unavailable = (detail = UNAVAILABLE_DETAIL, retryAfterSeconds = 1) =>
+  new ApiError(503, ProblemCode.unavailable, detail, {}, { 'retry-after': String(retryAfterSeconds) });
 
 export const notFound = (what: string) => new ApiError(404, ProblemCode.notFound, `No such ${what}.`);
 
@@ -73,6 +80,11 @@ export function problemResponse(c: Context, error: unknown, log: (e: unknown) =>
     status = error.status;
     body = problemBody(status, error.code, error.detail, requestId, error.extra);
     Object.assign(headers, error.headers);
+  } else if (isDatabaseUnavailable(error)) {
+    // The database is away (restarting, unreachable): the request changed nothing it could not roll back.
+    status = 503;
+    body = problemBody(status, ProblemCode.unavailable, UNAVAILABLE_DETAIL, requestId);
+    headers['retry-after'] = '1';
   } else {
     log(error);
     body = problemBody(500, ProblemCode.internal, 'Something went wrong on our side.', requestId);

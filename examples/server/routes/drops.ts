@@ -189,6 +189,11 @@ export function dropRoutes(router: Router): void {
             {
               send: (frame) => void stream.write(frame).catch(() => {}),
               resync: () => void snapshot().catch(() => {}),
+              close: (frame) =>
+                void stream
+                  .write(frame)
+                  .catch(() => {})
+                  .finally(() => void stream.close()),
             },
           );
           stream.onAbort(unsubscribe);
