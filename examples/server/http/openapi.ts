@@ -142,7 +142,6 @@ export function buildOpenApi(specs: RouteSpec[], serverUrl: string): Json {
         'problem documents with a stable `code`; lists are cursor-paginated; every POST takes an `Idempotency-Key`.',
     },
     servers: [{ url: serverUrl }],
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: [...new Set(specs.map((s) => s.tag))].map((name) => ({ name })),
     paths,
     components: {
