@@ -19,7 +19,7 @@ import { Revocations } from './http/revocation.js';
 import { cors, PreflightOrigins } from './http/cors.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { AppEnv } from './http/context.js';
-import { ApiError, problemResponse } from './http/problem.js';
+import { ApiError, problemResponse, unavailable } from './http/problem.js';
 import { purgeIdempotencyKeys } from './http/idempotency.js';
 import { buildOpenApi } from './http/openapi.js';
 import { docsPage } from './http/docs-page.js';
@@ -81,13 +81,41 @@ export interface DropSlotApp {
   sweep(): Promise<number>;
   /** Runs one webhook delivery pass now (what the workers do every second); returns how many messages it attempted. */
   deliverWebhooks(): Promise<number>;
-  /** Starts the background sweeper and webhook delivery; returns a stop function. */
-  startWorkers(intervalMs?: number): () => void;
+  /**
+   * Starts the background sweeper and webhook delivery; returns a stop function that resolves once the passes running
+   * then have finished (a webhook pass gives back the leases of messages it had not attempted yet).
+   */
+  startWorkers(intervalMs?: number): () => Promise<void>;
+  /**
+   * Drains the process (SIGTERM): readiness turns false, new requests are answered 503 with Retry-After, streams end
+   * with a `retry:` hint, and the promise resolves once the requests in flight have finished (or `timeoutMs` passed).
+   */
+  drain(options?: { timeoutMs?: number }): Promise<void>;
   /** The notification worker: derives notifications from new events and sends the due ones. */
   notifier: Notifier;
   /** One notification pass now (what the background worker does every interval). */
   notify(): Promise<PassResult>;
   close(): Promise<void>;
+}
+
+/**
+ * Runs `work` every `intervalMs`, one pass at a time; `stop` clears the timer and resolves when the pass running then
+ * has finished.
+ */
+function every(intervalMs: number, name: string, work: () => Promise<unknown>, log: Logger) {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= work()
+      .then(() => {})
+      .catch((error: unknown) => log.error(`${name} failed`, { error: String(error) }))
+      .finally(() => (running = undefined));
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
@@ -139,6 +167,15 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   };
   const deliverer = new WebhookDeliverer(handle.db, clock, log, services.webhooks);
 
+  const lifecycle: { draining: boolean; inFlight: number; idle?: () => void } = {
+    draining: false,
+    inFlight: 0,
+  };
+  live.onListenStatus = (listening, error) =>
+    listening
+      ? log.info('live updates: LISTEN re-established')
+      : log.error('live updates: LISTEN connection lost; reconnecting', { error: String(error) });
+
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     const given = c.req.header('x-request-id');
@@ -146,7 +183,17 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     c.set('requestId', requestId);
     c.set('services', services);
     c.header('x-request-id', requestId);
-    await next();
+    if (lifecycle.draining && c.req.path !== '/healthz' && c.req.path !== '/readyz') {
+      // Draining: this process takes no new work; the client retries, on another process behind the balancer.
+      c.header('connection', 'close');
+      throw unavailable('This server is restarting; retry after the time in Retry-After.');
+    }
+    lifecycle.inFlight++;
+    try {
+      await next();
+    } finally {
+      if (--lifecycle.inFlight === 0) lifecycle.idle?.();
+    }
   });
   app.use('*', securityHeaders());
   app.use('/v1/*', cors(preflights));
@@ -176,9 +223,22 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Ready: not draining, the database answers (within a bound) and live updates are heard.
   app.get('/readyz', async (c) => {
-    await services.db.execute(sql`select 1`);
-    return c.json({ status: 'ready', database: handle.kind });
+    const database = await Promise.race([
+      services.db.execute(sql`select 1`).then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
+    ]);
+    const checks = { draining: lifecycle.draining, database, listening: handle.listening() };
+    const ready = !checks.draining && checks.database && checks.listening;
+    return c.json(
+      { status: ready ? 'ready' : 'not_ready', database: handle.kind, checks },
+      ready ? 200 : 503,
+      ready ? {} : { 'retry-after': '1' },
+    );
   });
 
   const router = new Router(app);
@@ -235,38 +295,25 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     notify,
     deliverWebhooks: () => deliverer.runOnce(),
     startWorkers(intervalMs = 1000) {
-      let running = false;
-      const timer = setInterval(() => {
-        if (running) return;
-        running = true;
-        sweep()
-          .catch((error) => log.error('sweeper failed', { error: String(error) }))
-          .finally(() => (running = false));
-      }, intervalMs);
-      const purge = setInterval(() => void purgeIdempotencyKeys(services).catch(() => {}), 3600_000);
-      let notifying = false;
-      const notifications = setInterval(() => {
-        if (notifying) return;
-        notifying = true;
-        notify()
-          .catch((error) => log.error('notification worker failed', { error: String(error) }))
-          .finally(() => (notifying = false));
-      }, intervalMs);
-      let delivering = false;
-      const webhooks = setInterval(() => {
-        if (delivering) return;
-        delivering = true;
-        deliverer
-          .runOnce()
-          .catch((error) => log.error('webhook delivery failed', { error: String(error) }))
-          .finally(() => (delivering = false));
-      }, intervalMs);
-      return () => {
-        clearInterval(timer);
-        clearInterval(purge);
-        clearInterval(notifications);
-        clearInterval(webhooks);
+      const loops = [
+        every(intervalMs, 'sweeper', sweep, log),
+        every(3600_000, 'idempotency purge', () => purgeIdempotencyKeys(services), log),
+        every(intervalMs, 'notification worker', notify, log),
+        every(intervalMs, 'webhook delivery', () => deliverer.runOnce(), log),
+      ];
+      return async () => {
+        deliverer.stop();
+        await Promise.all(loops.map((loop) => loop.stop()));
       };
+    },
+    async drain({ timeoutMs = 10_000 } = {}) {
+      lifecycle.draining = true;
+      live.closeAll();
+      if (lifecycle.inFlight === 0) return;
+      await new Promise<void>((resolve) => {
+        lifecycle.idle = resolve;
+        setTimeout(resolve, timeoutMs).unref();
+      });
     },
     async close() {
       revocations.stop();
