@@ -20,6 +20,8 @@ import {
 } from '../../examples/server/demo-store.js';
 import { loadConfig } from '../../examples/server/config.js';
 import { checkDestination, guardedLookup } from '../../examples/server/domain/webhook-url.js';
+import { defaultRateLimits, RateLimiter } from '../../examples/server/http/rate-limit.js';
+import { ApiError } from '../../examples/server/http/problem.js';
 import { createTestDatabase, databaseKinds } from '../support/db.js';
 import { withApp, type Reply, type TestApp } from '../support/app.js';
 
@@ -363,4 +365,97 @@ describe('webhook receivers (SSRF)', () => {
       },
       { webhooks: { allowPrivateUrls: true } },
     ));
+});
+
+describe('accounts', () => {
+  it('refuses common, guessable and personal passwords at sign-up, with the reason on body.password', () =>
+    withApp('pglite', async (t) => {
+      const signUp = (email: string, password: string, name?: string) =>
+        t.call('POST', '/v1/customers/sign-up', { body: { email, password, ...(name && { name }) } });
+      const weak: [string, string, string?][] = [
+        ['ada@example.com', 'password'],
+        ['ada@example.com', 'aaaaaaaa'],
+        ['ada@example.com', '12345678910'],
+        ['ada@example.com', 'ada@example.com'],
+        ['ada.lovelace@example.com', 'ada.lovelace-2030'],
+        ['grace@example.com', 'Test store 2030!'],
+        ['grace@example.com', 'grace hopper!!', 'Grace Hopper'],
+        ['grace@example.com', 'qwertyuiop'],
+      ];
+      for (const [email, password, name] of weak) {
+        const reply = await signUp(email, password, name);
+        assert.equal(reply.status, 400, `${password}: ${JSON.stringify(reply.body)}`);
+        assert.equal(reply.body.code, 'validation_failed');
+        assert.equal(reply.body.errors[0].path, 'body.password', password);
+      }
+      assert.equal(await t.handle.db.$count(schema.users), 0);
+      assert.equal((await signUp('ada@example.com', 'violet kettle orbit')).status < 300, true);
+    }));
+
+  it('locks an account after 5 failed sign-ins with a growing backoff, beside the per-IP limit', () =>
+    withApp(
+      'pglite',
+      async (t) => {
+        const email = 'locked@test.example';
+        await createUser(
+          t.handle.db,
+          t.store.storeId,
+          { email, password: 'violet kettle orbit', roles: ['customer'] },
+          t.clock.now(),
+        );
+        const signIn = (password: string, who = email) =>
+          t.call('POST', '/v1/customers/sign-in', { body: { email: who, password } });
+        for (let i = 0; i < 5; i++) assert.equal((await signIn('wrong guess')).status, 401);
+        assert.equal((await signIn('wrong guess')).status, 401, 'the 6th failure is judged, then locks');
+        const locked = await signIn('violet kettle orbit');
+        assert.equal(locked.status, 429);
+        assert.equal(locked.body.code, 'rate_limited');
+        assert.ok(Number(locked.headers.get('retry-after')) >= 1);
+        // Another account from the same IP is not locked.
+        assert.equal((await signIn('nope', 'other@test.example')).status, 401);
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        assert.equal((await signIn('wrong again')).status, 401, 'lock of 1 s over');
+        const longer = await signIn('violet kettle orbit');
+        assert.equal(longer.status, 429);
+        assert.ok(Number(longer.headers.get('retry-after')) >= 2, 'the next lock is longer');
+        await new Promise((resolve) => setTimeout(resolve, 2_100));
+        assert.equal((await signIn('violet kettle orbit')).status, 200);
+        // Success forgets the failures: one wrong attempt does not lock.
+        assert.equal((await signIn('wrong guess')).status, 401);
+        assert.equal((await signIn('violet kettle orbit')).status, 200);
+      },
+      { rateLimits: { ...defaultRateLimits, authPerIp: { points: 1000, duration: 60 } } },
+    ));
+
+  it('refund gives a replayed request its point back', async () => {
+    const database = await createTestDatabase('pglite');
+    const handle = await database.open();
+    try {
+      const limiter = new RateLimiter(handle, {
+        ...defaultRateLimits,
+        reservePerCustomer: { points: 2, duration: 60 },
+      });
+      const c = { req: { header: () => undefined } } as never;
+      const auth = {
+        storeId: 's',
+        keyId: 'k',
+        keyKind: 'publishable' as const,
+        allowedOrigins: [],
+        userId: 'u1',
+      };
+      const noop = { header() {} };
+      const ctx = Object.assign(c, noop);
+      await limiter.consume(ctx, 'reserve', auth);
+      await limiter.consume(ctx, 'reserve', auth);
+      await limiter.refund(ctx, 'reserve', auth);
+      await limiter.consume(ctx, 'reserve', auth);
+      await assert.rejects(
+        limiter.consume(ctx, 'reserve', auth),
+        (e) => e instanceof ApiError && e.status === 429,
+      );
+    } finally {
+      await handle.close();
+      await database.drop();
+    }
+  });
 });

@@ -15,6 +15,7 @@ import type { RoleCode } from '../http/context.js';
 import type { Tokens } from './tokens.js';
 import { audit, type Actor } from './audit.js';
 import { announce } from '../http/revocation.js';
+import { assertStrongPassword } from './passwords.js';
 
 type UserRow = typeof schema.users.$inferSelect;
 const u = schema.users;
@@ -63,6 +64,15 @@ async function session(
 }
 
 export async function signUp(db: Database, tokens: Tokens, actor: Actor, input: SignUp, now: Date) {
+  const [store] = await db
+    .select({ name: schema.stores.name })
+    .from(schema.stores)
+    .where(eq(schema.stores.id, actor.storeId));
+  await assertStrongPassword(input.password, {
+    email: input.email,
+    name: input.name,
+    storeName: store?.name ?? '',
+  });
   const passwordHash = await hash(input.password);
   try {
     return await transaction(db, async (tx) => {

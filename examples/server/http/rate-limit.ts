@@ -31,6 +31,12 @@ export interface RateLimitConfig {
   authPerIp: Limit;
   /** Trust `X-Forwarded-For` for the client IP (behind a proxy). */
   trustProxy: boolean;
+  /**
+   * Failed sign-ins per account (store + e-mail), beside the per-IP limit: after `freeFailures` consecutive failures
+   * the account is locked for 1 s, then 2, 4, 8 … up to `maxLockSeconds` after each further failure; a successful
+   * sign-in resets it. @default { freeFailures: 5, maxLockSeconds: 900 }
+   */
+  signInPerAccount?: { freeFailures: number; maxLockSeconds: number };
 }
 
 export const defaultRateLimits: RateLimitConfig = {
@@ -38,6 +44,7 @@ export const defaultRateLimits: RateLimitConfig = {
   reservePerIp: { points: 600, duration: 10 },
   authPerIp: { points: 30, duration: 60 },
   trustProxy: false,
+  signInPerAccount: { freeFailures: 5, maxLockSeconds: 900 },
 };
 
 export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
@@ -53,7 +60,10 @@ export function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
 }
 
 export class RateLimiter {
-  readonly #limiters: Record<'reserveCustomer' | 'reserveIp' | 'authIp', RateLimiterAbstract>;
+  readonly #limiters: Record<
+    'reserveCustomer' | 'reserveIp' | 'authIp' | 'accountFailures' | 'accountLock',
+    RateLimiterAbstract
+  >;
   constructor(
     handle: DatabaseHandle,
     readonly config: RateLimitConfig | false,
@@ -76,7 +86,61 @@ export class RateLimiter {
       reserveCustomer: make('reserve_customer', c.reservePerCustomer),
       reserveIp: make('reserve_ip', c.reservePerIp),
       authIp: make('auth_ip', c.authPerIp),
+      // Consecutive failed sign-ins of an account (kept a day), and the lock that backs off after them.
+      accountFailures: make('auth_account_failures', { points: 1_000_000, duration: 86_400 }),
+      accountLock: make('auth_account_lock', { points: 1, duration: 1 }),
     };
+  }
+
+  #accountKey = (storeId: string, email: string) => `${storeId}:${email.trim().toLowerCase()}`;
+
+  /** Refuses a sign-in with 429 while the account is locked after failed attempts. */
+  async checkAccount(storeId: string, email: string): Promise<void> {
+    if (!this.config) return;
+    const lock = await this.#limiters.accountLock.get(this.#accountKey(storeId, email));
+    if (lock && lock.consumedPoints > 1 && lock.msBeforeNext > 0) {
+      const retryAfter = Math.max(1, Math.ceil(lock.msBeforeNext / 1000));
+      throw new ApiError(
+        429,
+        ProblemCode.rateLimited,
+        `Too many failed sign-ins for this account; retry in ${retryAfter} s.`,
+        { retryAfter },
+        { 'retry-after': String(retryAfter) },
+      );
+    }
+  }
+
+  /** Records a failed sign-in of an account; past the free failures, locks it for an exponentially longer time. */
+  async accountFailed(storeId: string, email: string): Promise<void> {
+    if (!this.config) return;
+    const rule = this.config.signInPerAccount ?? defaultRateLimits.signInPerAccount!;
+    const key = this.#accountKey(storeId, email);
+    const failures = (await this.#limiters.accountFailures.penalty(key, 1)).consumedPoints;
+    const over = failures - rule.freeFailures;
+    if (over > 0) {
+      await this.#limiters.accountLock.block(key, Math.min(rule.maxLockSeconds, 2 ** Math.min(over - 1, 20)));
+    }
+  }
+
+  /** A successful sign-in: the account's failures are forgotten. */
+  async accountSucceeded(storeId: string, email: string): Promise<void> {
+    if (!this.config) return;
+    await this.#limiters.accountFailures.delete(this.#accountKey(storeId, email));
+  }
+
+  /**
+   * Gives back the point a request consumed under `name`, for answers that did no new work: an idempotent replay of
+   * a stored answer must not count against the customer (a client retrying one key would otherwise get 429).
+   */
+  async refund(c: Context<AppEnv>, name: 'reserve' | 'auth', auth: Auth | undefined): Promise<void> {
+    if (!this.config) return;
+    const ip = clientIp(c, this.config.trustProxy);
+    if (name === 'auth') {
+      await this.#limiters.authIp.reward(ip, 1);
+      return;
+    }
+    await this.#limiters.reserveIp.reward(ip, 1);
+    if (auth?.userId) await this.#limiters.reserveCustomer.reward(auth.userId, 1);
   }
 
   async consume(c: Context<AppEnv>, name: 'reserve' | 'auth', auth: Auth | undefined): Promise<void> {

@@ -20,7 +20,10 @@ export function customerRoutes(router: Router): void {
         operationId: 'signUp',
         summary: 'Create a customer account',
         description:
-          'With a publishable key. The password is stored as an argon2id hash. Rate limited per IP.',
+          'With a publishable key. The password is stored as an argon2id hash. It must not be one of the most ' +
+          'common passwords, contain the e-mail address, the name or the store name, and must score at least 3 of ' +
+          '4 with the zxcvbn strength estimator (400 `validation_failed` on `body.password` otherwise). Rate ' +
+          'limited per IP.',
         tag: 'Customers',
         access: 'publishable',
         body: SignUp,
@@ -41,13 +44,30 @@ export function customerRoutes(router: Router): void {
         path: '/customers/sign-in',
         operationId: 'signIn',
         summary: 'Sign in',
+        description:
+          'With a publishable key. Rate limited per IP and per account: after 5 consecutive failed sign-ins of an ' +
+          'account it is locked for 1 s, then 2, 4, 8 … up to 15 minutes after each further failure (429 with ' +
+          '`Retry-After`); a successful sign-in resets the count.',
         tag: 'Customers',
         access: 'publishable',
         body: SignIn,
         rateLimit: 'auth',
         success: { status: 200, schema: CustomerSession, description: 'A customer token.' },
       },
-      async ({ services, auth, body }) => signIn(services.db, services.tokens, auth.storeId, body),
+      async ({ services, auth, body }) => {
+        // Per account (beside the per-IP limit of the route): failures lock the account with a growing backoff.
+        await services.rateLimiter.checkAccount(auth.storeId, body.email);
+        try {
+          const session = await signIn(services.db, services.tokens, auth.storeId, body);
+          await services.rateLimiter.accountSucceeded(auth.storeId, body.email);
+          return session;
+        } catch (error) {
+          if (error instanceof ApiError && error.code === ProblemCode.invalidCredentials) {
+            await services.rateLimiter.accountFailed(auth.storeId, body.email);
+          }
+          throw error;
+        }
+      },
     )
     .add(
       {
