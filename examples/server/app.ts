@@ -20,7 +20,7 @@ import { cors, PreflightOrigins } from './http/cors.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { AppEnv } from './http/context.js';
 import { ApiError, problemResponse, unavailable } from './http/problem.js';
-import { purgeIdempotencyKeys } from './http/idempotency.js';
+import { purgeExpired, retentionSettings, type Purged, type RetentionSettings } from './domain/retention.js';
 import { buildOpenApi } from './http/openapi.js';
 import { docsPage } from './http/docs-page.js';
 import { defaultRateLimits, RateLimiter, type RateLimitConfig } from './http/rate-limit.js';
@@ -71,6 +71,8 @@ export interface AppOptions {
   notifications?: NotifierOptions & { channel?: Channel };
   /** Outbound webhooks: development mode (`allowPrivateUrls`), attempt timeout, lease… @default defaultWebhookSettings */
   webhooks?: Partial<WebhookSettings>;
+  /** What the background worker purges and when (see `domain/retention.ts`). @default defaultRetention */
+  retention?: Partial<RetentionSettings>;
 }
 
 export interface DropSlotApp {
@@ -79,6 +81,8 @@ export interface DropSlotApp {
   openapi: Record<string, unknown>;
   /** Expires due holds and marks overdue rentals now (what the sweeper does every second); returns how many. */
   sweep(): Promise<number>;
+  /** One retention pass now (what the background worker does every `retention.intervalMs`). */
+  purge(): Promise<Purged>;
   /** Runs one webhook delivery pass now (what the workers do every second); returns how many messages it attempted. */
   deliverWebhooks(): Promise<number>;
   /**
@@ -278,6 +282,8 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     options.notifications,
   );
   const notify = () => notifier.pass();
+  const retention = retentionSettings(options.retention);
+  const purge = () => purgeExpired(services, retention);
   const sweep = async () => {
     const changed =
       (await expireDue(services.db, clock.now())) + (await markOverdue(services.db, clock.now()));
@@ -294,10 +300,11 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     notifier,
     notify,
     deliverWebhooks: () => deliverer.runOnce(),
+    purge,
     startWorkers(intervalMs = 1000) {
       const loops = [
         every(intervalMs, 'sweeper', sweep, log),
-        every(3600_000, 'idempotency purge', () => purgeIdempotencyKeys(services), log),
+        every(retention.intervalMs, 'retention', purge, log),
         every(intervalMs, 'notification worker', notify, log),
         every(intervalMs, 'webhook delivery', () => deliverer.runOnce(), log),
       ];

@@ -27,6 +27,12 @@ export interface Config {
    * `https://partner.example`, `'none'`). @default 'self'. The staff desk is never framed.
    */
   storeFrameAncestors: string[];
+  /**
+   * Retention (see docs/security.md): `RETENTION_INTERVAL_SECONDS` between purges (default 3600),
+   * `RETENTION_NOTIFICATIONS_DAYS` and `RETENTION_WEBHOOK_DAYS` that finished notifications and webhook messages are
+   * kept (default 30 each).
+   */
+  retention: { intervalMs: number; notificationsDays: number; webhookDays: number };
   /** How a newly seeded demo store is paid (`DEMO_PAYMENTS=online|at_pickup`, default `at_pickup`). */
   demoPayments: 'online' | 'at_pickup';
   /** Stripe, when `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` are both set (`STRIPE_PUBLISHABLE_KEY` for the page). */
@@ -39,6 +45,16 @@ function demoPayments(value: string | undefined): Config['demoPayments'] {
   if (!value || value === 'at_pickup') return 'at_pickup';
   if (value === 'online') return 'online';
   throw new Error(`DEMO_PAYMENTS must be online or at_pickup, got ${value}`);
+}
+
+/** A whole number > 0 from the environment. */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a whole number > 0, got ${raw}`);
+  return value;
 }
 
 /** A boolean switch: `true` or `false` (unset or empty: false). */
@@ -105,6 +121,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPayments: demoPayments(env.DEMO_PAYMENTS),
     operatorToken: env.OPERATOR_TOKEN || undefined,
     storeFrameAncestors: frameAncestors(env.STORE_FRAME_ANCESTORS),
+    retention: {
+      intervalMs: positive(env, 'RETENTION_INTERVAL_SECONDS', 3600) * 1000,
+      notificationsDays: positive(env, 'RETENTION_NOTIFICATIONS_DAYS', 30),
+      webhookDays: positive(env, 'RETENTION_WEBHOOK_DAYS', 30),
+    },
     webhookAllowPrivateUrls: flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
     stripe:
       env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
