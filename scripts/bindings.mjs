@@ -148,7 +148,7 @@ function reactIndexModule(elements) {
 import './jsx.js';
 
 ${elements.map((el) => `export { ${el.className} } from './${el.tag}.js';`).join('\n')}
-export type { DropSlotIntrinsicElements, ElementEvents, ElementProps } from './jsx.js';
+export type { DropSlotIntrinsicElements, ElementEvents, ElementProps, Elements, ListenerProps } from './jsx.js';
 `;
 }
 
@@ -196,7 +196,7 @@ import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 ${importsOfElements(elements)}
 
 /** Per tag: the element class, its settable properties (and their attribute names) and its events. */
-interface Elements {
+export interface Elements {
 ${propsAndEventsTypes(elements)}
 }
 
@@ -206,7 +206,7 @@ export type ElementProps<Tag extends keyof Elements> = Elements[Tag]['props'];
 export type ElementEvents<Tag extends keyof Elements> = Elements[Tag]['events'];
 
 /** React 19 listener props: \`on\` + the event name as it is (\`onds-reserve\`). */
-type ListenerProps<Events> = {
+export type ListenerProps<Events> = {
   [Name in keyof Events as \`on\${Name & string}\`]?: (event: Events[Name]) => void;
 };
 
@@ -245,15 +245,15 @@ import type { DefineComponent } from 'vue';
 ${importsOfElements(elements)}
 
 /** Per tag: the element class, its settable properties and its events. */
-interface Elements {
+export interface Elements {
 ${propsAndEventsTypes(elements)}
 }
 
 /** \`ds-reserve\` → \`DsReserve\`. */
-type Pascal<S extends string> = S extends \`\${infer Head}-\${infer Tail}\` ? \`\${Capitalize<Head>}\${Pascal<Tail>}\` : Capitalize<S>;
+export type Pascal<S extends string> = S extends \`\${infer Head}-\${infer Tail}\` ? \`\${Capitalize<Head>}\${Pascal<Tail>}\` : Capitalize<S>;
 
 /** Vue listener props: \`@ds-reserve\` is the prop \`onDsReserve\`. */
-type ListenerProps<Events> = {
+export type ListenerProps<Events> = {
   [Name in keyof Events as \`on\${Pascal<Name & string>}\`]?: (event: Events[Name]) => void;
 };
 

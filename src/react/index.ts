@@ -24,4 +24,10 @@ export { RentalCatalog } from './rental-catalog.js';
 export { RentalCheckout } from './rental-checkout.js';
 export { ReservationTicket } from './reservation-ticket.js';
 export { SlotPicker } from './slot-picker.js';
-export type { DropSlotIntrinsicElements, ElementEvents, ElementProps } from './jsx.js';
+export type {
+  DropSlotIntrinsicElements,
+  ElementEvents,
+  ElementProps,
+  Elements,
+  ListenerProps,
+} from './jsx.js';

@@ -42,7 +42,7 @@ import type {
 } from '../../components/slot-picker/slot-picker.js';
 
 /** Per tag: the element class, its settable properties (and their attribute names) and its events. */
-interface Elements {
+export interface Elements {
   'check-in-desk': {
     element: CheckInDesk;
     props: Partial<Pick<CheckInDesk, 'customerToken' | 'api' | 'publishableKey' | 'locale'>> & {
@@ -170,7 +170,7 @@ export type ElementProps<Tag extends keyof Elements> = Elements[Tag]['props'];
 export type ElementEvents<Tag extends keyof Elements> = Elements[Tag]['events'];
 
 /** React 19 listener props: `on` + the event name as it is (`onds-reserve`). */
-type ListenerProps<Events> = {
+export type ListenerProps<Events> = {
   [Name in keyof Events as `on${Name & string}`]?: (event: Events[Name]) => void;
 };
 

@@ -46,7 +46,7 @@ import type {
 } from '../../components/slot-picker/slot-picker.js';
 
 /** Per tag: the element class, its settable properties and its events. */
-interface Elements {
+export interface Elements {
   'check-in-desk': {
     element: CheckInDesk;
     props: Partial<Pick<CheckInDesk, 'customerToken' | 'api' | 'publishableKey' | 'locale'>> & {
@@ -169,12 +169,12 @@ interface Elements {
 }
 
 /** `ds-reserve` → `DsReserve`. */
-type Pascal<S extends string> = S extends `${infer Head}-${infer Tail}`
+export type Pascal<S extends string> = S extends `${infer Head}-${infer Tail}`
   ? `${Capitalize<Head>}${Pascal<Tail>}`
   : Capitalize<S>;
 
 /** Vue listener props: `@ds-reserve` is the prop `onDsReserve`. */
-type ListenerProps<Events> = {
+export type ListenerProps<Events> = {
   [Name in keyof Events as `on${Pascal<Name & string>}`]?: (event: Events[Name]) => void;
 };
 

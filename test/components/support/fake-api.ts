@@ -423,6 +423,25 @@ export class FakeApi {
       if (!customerId) return needCustomer();
       return this.#reserve(customerId, (body as { slotId: string }).slotId);
     }
+    if (method === 'GET' && (m = path.match(/^\/v1\/customers\/me\/drops\/([^/]+)$/))) {
+      // The customer's standing in a drop, as the reference server answers it (newest first).
+      if (!customerId) return needCustomer();
+      this.#expireHolds();
+      const dropId = m[1]!;
+      const newest = <T extends { createdAt: string }>(a: T, b: T) => b.createdAt.localeCompare(a.createdAt);
+      return json(200, {
+        dropId,
+        reservations: [...this.reservations.values()]
+          .filter((r) => r.customerId === customerId && r.dropId === dropId)
+          .filter((r) => r.state === 'PENDING' || r.state === 'CONFIRMED' || r.state === 'CHECKED_IN')
+          .sort(newest),
+        waitlistEntries: [...this.waitlist.values()]
+          .filter((e) => e.customerId === customerId && e.dropId === dropId)
+          .filter((e) => e.state === 'WAITING' || e.state === 'PROMOTED')
+          .map((e) => this.#entry(e))
+          .sort(newest),
+      });
+    }
     if ((m = path.match(/^\/v1\/reservations\/([^/]+)(?:\/(confirm|cancel))?$/))) {
       if (!customerId) return needCustomer();
       this.#expireHolds();
