@@ -11,7 +11,14 @@ import tseslint from 'typescript-eslint';
 const componentFiles = ['components/**/*.{ts,js,mjs}'];
 
 export default defineConfig([
-  globalIgnores(['dist/', 'docs/api/', 'node_modules/', '.data/', 'coverage/']),
+  globalIgnores([
+    'dist/',
+    'docs/api/',
+    'node_modules/',
+    '.data/',
+    'coverage/',
+    'examples/partner-react/dist/',
+  ]),
 
   js.configs.recommended,
   tseslint.configs.recommended,

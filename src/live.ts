@@ -236,7 +236,9 @@ export function subscribeDrop(
     let gotSnapshot = false;
     try {
       armIdle();
-      const extra: Record<string, string> = { Accept: 'text/event-stream', 'Cache-Control': 'no-cache' };
+      // No `Cache-Control` request header: it is not one the API allows cross-origin, so a page on another origin
+      // would fail the CORS preflight. The stream's answers are `no-store` anyway.
+      const extra: Record<string, string> = { Accept: 'text/event-stream' };
       if (lastEventId !== undefined) extra['Last-Event-ID'] = lastEventId;
       const response = await transport.stream(path, extra, attempt.signal);
       const requestId = response.headers.get('X-Request-Id') ?? undefined;
