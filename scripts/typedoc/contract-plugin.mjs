@@ -13,6 +13,14 @@ const isContract = (symbol) =>
   symbol?.getDeclarations()?.some((d) => /[\\/]src[\\/]schemas[\\/]/.test(d.getSourceFile().fileName)) ??
   false;
 
+/** `src/schemas` → `dropslot/schemas`, `components/slot-picker/slot-picker` → `dropslot/components/slot-picker`. */
+function importName(name) {
+  if (name === 'src') return 'dropslot';
+  const element = /^components\/([\w-]+)\/\1$/.exec(name);
+  if (element) return `dropslot/components/${element[1]}`;
+  return `dropslot/${name.replace(/^(src|components)\//, '')}`;
+}
+
 /** @param {import('typedoc').Application} app */
 export function load(app) {
   /** Names of the contract types documented as interfaces. */
@@ -130,6 +138,8 @@ export function load(app) {
       if (property.parent?.kindOf(ReflectionKind.Interface) && contractInterfaces.has(property.parent.name))
         delete property.defaultValue;
     }
+    // Modules under the names a user imports them by (`dropslot/schemas`, not `src/schemas`).
+    for (const mod of project.children ?? []) mod.name = importName(mod.name);
     for (const member of litMembers) project.removeReflection(member);
     litMembers.clear();
   });
