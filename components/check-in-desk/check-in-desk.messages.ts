@@ -20,6 +20,16 @@ const en = {
   deskNotCheckable: 'This ticket cannot be checked in (it is {state}).',
   deskPickedUp: 'Pickup verified: hand over {items}',
   deskReturned: 'Return verified: {items}',
+  deskCustomer: 'Customer',
+  deskNoName: 'No name given',
+  deskDrop: 'Drop',
+  deskSlot: 'Slot',
+  deskRental: 'Rental',
+  deskHandOver: 'Hand over',
+  deskTakeBack: 'Take back',
+  deskCollect: 'Collect',
+  deskNothingToCollect: 'Nothing — paid',
+  deskVerifiedAt: 'Verified',
 } as const;
 
 export type DeskMessageKey = keyof typeof en;
@@ -40,6 +50,16 @@ const de: DeskCatalog = {
   deskNotCheckable: 'Dieses Ticket kann nicht eingecheckt werden (Status: {state}).',
   deskPickedUp: 'Abholung bestätigt: {items} übergeben',
   deskReturned: 'Rückgabe bestätigt: {items}',
+  deskCustomer: 'Kunde',
+  deskNoName: 'Kein Name angegeben',
+  deskDrop: 'Drop',
+  deskSlot: 'Zeitfenster',
+  deskRental: 'Miete',
+  deskHandOver: 'Übergeben',
+  deskTakeBack: 'Zurücknehmen',
+  deskCollect: 'Kassieren',
+  deskNothingToCollect: 'Nichts — bezahlt',
+  deskVerifiedAt: 'Bestätigt',
 };
 
 const ar: DeskCatalog = {
@@ -57,6 +77,16 @@ const ar: DeskCatalog = {
   deskNotCheckable: 'لا يمكن تسجيل حضور هذه التذكرة (حالتها {state}).',
   deskPickedUp: 'تم التحقق من الاستلام: سلّم {items}',
   deskReturned: 'تم التحقق من الإرجاع: {items}',
+  deskCustomer: 'العميل',
+  deskNoName: 'لم يُذكر اسم',
+  deskDrop: 'الإصدار',
+  deskSlot: 'الموعد',
+  deskRental: 'الإيجار',
+  deskHandOver: 'سلّم',
+  deskTakeBack: 'استلم',
+  deskCollect: 'حصّل',
+  deskNothingToCollect: 'لا شيء — مدفوع',
+  deskVerifiedAt: 'تم التحقق',
 };
 
 const catalogs: Record<string, DeskCatalog> = { en, de, ar };

@@ -85,9 +85,27 @@ export const deskStyles = css`
     font-weight: 700;
   }
   .result-details {
+    display: grid;
+    gap: calc(var(--_space) / 2);
     margin: var(--_space) 0 0;
     padding: 0;
-    list-style: none;
     color: var(--_fg);
+  }
+  .detail {
+    display: grid;
+    grid-template-columns: minmax(6rem, max-content) 1fr;
+    gap: var(--_space);
+  }
+  .detail dt {
+    color: var(--_muted);
+  }
+  .detail dd {
+    margin: 0;
+    font-weight: 600;
+  }
+  .units {
+    margin: 0;
+    padding: 0;
+    list-style: none;
   }
 `;

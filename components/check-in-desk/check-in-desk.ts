@@ -2,11 +2,10 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import type { DropSlotClient } from '../../src/client.js';
 import { AuthenticationError, ConflictError, ValidationError, isDropSlotError } from '../../src/errors.js';
-import type { Drop } from '../../src/schemas/drops.js';
+import { formatMoney } from '../../src/money.js';
+import type { DeskTicket } from '../../src/schemas/desk.js';
 import type { Handover } from '../../src/schemas/rentals.js';
 import type { Reservation } from '../../src/schemas/reservations.js';
-import type { Slot } from '../../src/schemas/slots.js';
-import type { Store } from '../../src/schemas/store.js';
 import { DropSlotElement } from '../internal/base.js';
 import { isRtl } from '../internal/i18n.js';
 import { baseStyles } from '../internal/tokens.styles.js';
@@ -19,9 +18,9 @@ type Camera = 'off' | 'starting' | 'on' | 'unavailable' | 'denied';
 
 type Result =
   | { kind: 'checking' }
-  | { kind: 'ok'; reservation: Reservation; checkedInAt: string; drop?: Drop; slot?: Slot; timeZone?: string }
-  | { kind: 'handover'; handover: Handover; timeZone?: string }
-  | { kind: 'used'; firstUsedAt: string | undefined; timeZone?: string }
+  | { kind: 'ok'; reservation: Reservation; ticket: DeskTicket }
+  | { kind: 'handover'; handover: Handover; ticket: DeskTicket }
+  | { kind: 'used'; firstUsedAt: string | undefined; ticket?: DeskTicket }
   | { kind: 'invalid' }
   | { kind: 'not-checkable'; state: string }
   | { kind: 'error' };
@@ -29,6 +28,14 @@ type Result =
 const STAFF_ROLES = ['staff', 'owner', 'admin'];
 /** Rental pickup and return codes start with this; ticket codes do not. */
 const HANDOVER_PREFIX = 'ds1h.';
+/** The `ticket` member of a 409 `qr_already_used` (what was scanned), when the server named it. */
+function usedTicket(value: unknown): DeskTicket | undefined {
+  const ticket = value as DeskTicket | undefined;
+  return ticket && typeof ticket === 'object' && typeof ticket.timeZone === 'string' && ticket.customer
+    ? ticket
+    : undefined;
+}
+
 /** Milliseconds between camera frames read. */
 const SCAN_INTERVAL = 200;
 /** The same code seen again by the camera within this many ms is not sent again (it is still in front of the lens). */
@@ -36,11 +43,13 @@ const SAME_CODE_PAUSE = 20_000;
 
 /**
  * The staff side of the door: scan a ticket's QR code with the camera, or type or paste its code (a USB scanner that
- * types works too), and see at once whether it checked in — with the drop, the slot and the time — or was already used,
- * and when. Built-in staff sign-in (email and password of a staff account) when the page gives no staff token.
+ * types works too), and see at once whether it checked in — with the customer's name, the drop, the slot and the time —
+ * or was already used: then when, and whose ticket it is. Built-in staff sign-in (email and password of a staff
+ * account) when the page gives no staff token.
  *
  * The same desk verifies rental handovers: a pickup or return code of `<rental-checkout>` (`ds1h.…`) is redeemed once
- * through `POST /v1/handovers` and shows the units to hand over or take back.
+ * through `POST /v1/handovers` and shows the customer, the rental's period, each unit to hand over or take back
+ * (product and serial) and, at the pickup of a pay-at-pickup rental, the amount to collect.
  *
  * The camera starts only when asked (the browser asks for permission). It reads codes with `BarcodeDetector` where the
  * browser has it, otherwise with a JavaScript decoder that is downloaded only then. Without a camera, or when access is
@@ -63,7 +72,9 @@ const SAME_CODE_PAUSE = 20_000;
  * @csspart form - The ticket code form.
  * @csspart result - The outcome of the last code (a live region: announced).
  * @csspart result-title - The outcome's headline (checked in / already used at … / not a valid code).
- * @csspart result-details - The drop, slot and time of a checked-in ticket.
+ * @csspart result-details - What the code is for (a description list): customer, drop and slot or rental, units, amount, time.
+ * @csspart detail - One entry of the details (also `detail-customer`, `detail-slot`, `detail-rental`, `detail-units`,
+ *   `detail-collect`, `detail-time`).
  * @csspart error - A sign-in error.
  *
  * @cssprop --ds-color-accent - Buttons and focus. Default `#1f5eff`.
@@ -98,7 +109,6 @@ export class CheckInDesk extends DropSlotElement {
   #scanTimer?: ReturnType<typeof setTimeout>;
   #lastCode?: { text: string; at: number };
   #inFlight = false;
-  #store?: Promise<Store | undefined>;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -116,13 +126,13 @@ export class CheckInDesk extends DropSlotElement {
       if (qrToken.startsWith(HANDOVER_PREFIX)) {
         // A rental's pickup or return code: verified once, like a ticket.
         const handover = await client.rentals.handovers.create({ qrToken });
-        this._result = { kind: 'handover', handover, timeZone: (await this.#storeOf(client))?.timeZone };
+        this._result = { kind: 'handover', handover, ticket: handover.ticket };
         this.dispatchEvent(new HandoverEvent(handover));
         return;
       }
       const result = await client.checkIns.create({ qrToken });
       const { reservation } = result;
-      this._result = { kind: 'ok', reservation, checkedInAt: result.checkedInAt };
+      this._result = { kind: 'ok', reservation, ticket: result.ticket };
       this.dispatchEvent(
         new CheckInEvent({
           reservationId: result.reservationId,
@@ -130,10 +140,6 @@ export class CheckInDesk extends DropSlotElement {
           reservation,
         }),
       );
-      const details = await this.#details(client, reservation);
-      if (this._result.kind === 'ok' && this._result.reservation.id === reservation.id) {
-        this._result = { ...this._result, ...details };
-      }
     } catch (error) {
       await this.#refused(client, error);
     } finally {
@@ -147,13 +153,8 @@ export class CheckInDesk extends DropSlotElement {
     if (ConflictError.is(error) && error.code === 'qr_already_used') {
       const at = error.problem?.firstUsedAt;
       firstUsedAt = typeof at === 'string' ? at : undefined;
-      const id = error.problem?.reservationId;
-      // The same zone as the success message (the ticket's branch), so one check-in shows one time.
-      this._result = {
-        kind: 'used',
-        firstUsedAt,
-        timeZone: await this.#zoneOfReservation(client, typeof id === 'string' ? id : undefined),
-      };
+      // The server names the ticket (whose, what for) and the zone of its first use, as the success message showed it.
+      this._result = { kind: 'used', firstUsedAt, ticket: usedTicket(error.problem?.ticket) };
     } else if (ConflictError.is(error) && error.code === 'invalid_state') {
       const state = error.problem?.state;
       this._result = { kind: 'not-checkable', state: typeof state === 'string' ? state.toLowerCase() : '?' };
@@ -169,36 +170,6 @@ export class CheckInDesk extends DropSlotElement {
       this._result = { kind: 'error' };
     }
     this.dispatchEvent(new CheckInFailEvent({ code, firstUsedAt }));
-  }
-
-  /** The drop, slot and zone of a checked-in reservation, for the success message; missing parts are left out. */
-  async #details(client: DropSlotClient, reservation: Reservation) {
-    const [drop, slot, store] = await Promise.all([
-      client.drops.retrieve(reservation.dropId).catch(() => undefined),
-      client.slots.retrieve(reservation.slotId).catch(() => undefined),
-      this.#storeOf(client),
-    ]);
-    const branch = store?.branches.find((b) => b.id === drop?.branchId);
-    return { drop, slot, timeZone: branch?.timeZone ?? store?.timeZone };
-  }
-
-  /** The zone of a reservation's branch (staff may read any reservation of the store), else the store's. */
-  async #zoneOfReservation(client: DropSlotClient, id: string | undefined): Promise<string | undefined> {
-    const [reservation, store] = await Promise.all([
-      id ? client.reservations.retrieve(id).catch(() => undefined) : undefined,
-      this.#storeOf(client),
-    ]);
-    const drop = reservation && (await client.drops.retrieve(reservation.dropId).catch(() => undefined));
-    const branch = store?.branches.find((b) => b.id === drop?.branchId);
-    return branch?.timeZone ?? store?.timeZone;
-  }
-
-  #storeOf(client: DropSlotClient): Promise<Store | undefined> {
-    this.#store ??= client.store.retrieve().catch(() => {
-      this.#store = undefined;
-      return undefined;
-    });
-    return this.#store;
   }
 
   // ---- Staff sign-in ---------------------------------------------------------------------------------------------
@@ -333,7 +304,7 @@ export class CheckInDesk extends DropSlotElement {
     }).format(new Date(iso));
   }
 
-  #slotRange(slot: Slot, timeZone: string | undefined): string {
+  #slotRange(slot: { startsAt: string; endsAt: string }, timeZone: string | undefined): string {
     return new Intl.DateTimeFormat(this.resolvedLocale, {
       weekday: 'short',
       day: 'numeric',
@@ -406,28 +377,25 @@ export class CheckInDesk extends DropSlotElement {
         break;
       case 'ok':
         tone = 'ok';
-        title = r.drop ? this.#desk('deskCheckedIn', { drop: r.drop.name }) : this.msg('checkedIn');
-        details = html`<ul part="result-details" class="result-details">
-          ${r.slot ? html`<li>${this.#slotRange(r.slot, r.timeZone)}</li>` : nothing}
-          <li>${this.msg('checkedIn')}: ${this.#dateTime(r.checkedInAt, r.timeZone)}</li>
-        </ul>`;
+        title = r.ticket.drop
+          ? this.#desk('deskCheckedIn', { drop: r.ticket.drop.name })
+          : this.msg('checkedIn');
+        details = this.#renderTicket(r.ticket, this.msg('checkedIn'));
         break;
       case 'handover': {
         tone = 'ok';
-        const { rental, type } = r.handover;
-        const items = rental.items.map((i) => i.serial).join(', ');
+        const { type } = r.handover;
+        const items = r.ticket.units.map((u) => u.serial).join(', ');
         title = this.#desk(type === 'pickup' ? 'deskPickedUp' : 'deskReturned', { items });
-        details = html`<ul part="result-details" class="result-details">
-          <li>${this.#dateTime(rental.start, r.timeZone)} – ${this.#dateTime(rental.end, r.timeZone)}</li>
-          <li>${this.#dateTime(r.handover.verifiedAt, r.timeZone)}</li>
-        </ul>`;
+        details = this.#renderTicket(r.ticket, this.#desk('deskVerifiedAt'));
         break;
       }
       case 'used':
         tone = 'refused';
         title = this.msg('alreadyUsed', {
-          time: r.firstUsedAt ? this.#dateTime(r.firstUsedAt, r.timeZone) : '?',
+          time: r.firstUsedAt ? this.#dateTime(r.firstUsedAt, r.ticket?.timeZone) : '?',
         });
+        details = r.ticket ? this.#renderTicket(r.ticket) : nothing;
         break;
       case 'invalid':
         tone = 'refused';
@@ -447,6 +415,54 @@ export class CheckInDesk extends DropSlotElement {
       ${title === nothing ? nothing : html`<p part="result-title" class="result-title">${title}</p>`}
       ${details}
     </div>`;
+  }
+
+  /**
+   * What a code is for, as a description list: the customer, the drop and slot or the rental's period, the units to
+   * hand over or take back, the amount to collect, and (`timeLabel`) when it was used now.
+   */
+  #renderTicket(ticket: DeskTicket, timeLabel?: string): TemplateResult {
+    const zone = ticket.timeZone;
+    const row = (name: string, label: string, value: TemplateResult | string) =>
+      html`<div part="detail detail-${name}" class="detail">
+        <dt>${label}</dt>
+        <dd>${value}</dd>
+      </div>`;
+    const unitsLabel = ticket.kind === 'return' ? this.#desk('deskTakeBack') : this.#desk('deskHandOver');
+    const collect =
+      ticket.amountToCollect > 0 && ticket.currency
+        ? formatMoney(ticket.amountToCollect, ticket.currency, this.resolvedLocale)
+        : this.#desk('deskNothingToCollect');
+    return html`<dl part="result-details" class="result-details">
+      ${row('customer', this.#desk('deskCustomer'), ticket.customer.name ?? this.#desk('deskNoName'))}
+      ${ticket.drop && !timeLabel ? row('drop', this.#desk('deskDrop'), ticket.drop.name) : nothing}
+      ${ticket.slot ? row('slot', this.#desk('deskSlot'), this.#slotRange(ticket.slot, zone)) : nothing}
+      ${
+        ticket.period
+          ? row(
+              'rental',
+              this.#desk('deskRental'),
+              this.#slotRange({ startsAt: ticket.period.start, endsAt: ticket.period.end }, zone),
+            )
+          : nothing
+      }
+      ${
+        ticket.units.length > 0
+          ? row(
+              'units',
+              unitsLabel,
+              html`<ul class="units">
+                ${ticket.units.map(
+                  (u) =>
+                    html`<li><span class="product">${u.productName}</span> · <bdi>${u.serial}</bdi></li>`,
+                )}
+              </ul>`,
+            )
+          : nothing
+      }
+      ${ticket.kind === 'pickup' ? row('collect', this.#desk('deskCollect'), collect) : nothing}
+      ${timeLabel ? row('time', timeLabel, this.#dateTime(ticket.usedAt, zone)) : nothing}
+    </dl>`;
   }
 
   #renderDesk(): TemplateResult {

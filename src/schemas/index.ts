@@ -21,3 +21,4 @@ export * from './webhooks.js';
 export * from './audit.js';
 export * from './payments.js';
 export * from './merchant.js';
+export * from './desk.js';

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { Currency, Id, ListQuery, Money, Page, Timestamp } from './common.js';
 import { named } from './registry.js';
+import { DeskTicket } from './desk.js';
 import { PricingUnit } from './products.js';
 
 export { PricingUnit, ProductAsset, RentalTerms, RentalTermsInput } from './products.js';
@@ -326,6 +327,8 @@ export const Handover = named(
     /** Loyalty points earned by this handover (a return completes the order), else 0. */
     pointsEarned: z.int(),
     rental: RentalOrder,
+    /** What the desk shows: the customer's name, the units to hand over or take back, the amount to collect. */
+    ticket: DeskTicket,
   }),
 );
 export type Handover = z.infer<typeof Handover>;

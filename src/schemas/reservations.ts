@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { Id, ListQuery, Page, Timestamp } from './common.js';
 import { named } from './registry.js';
+import { DeskTicket } from './desk.js';
 
 /** PENDING (a hold) → CONFIRMED → CHECKED_IN; or CANCELLED / EXPIRED. */
 export const ReservationState = z.enum(['PENDING', 'CONFIRMED', 'CHECKED_IN', 'CANCELLED', 'EXPIRED']);
@@ -72,6 +73,8 @@ export const CheckIn = named(
     reservationId: Id,
     checkedInAt: Timestamp,
     reservation: Reservation,
+    /** What the desk shows: the customer's name, the drop and slot, and the zone to show times in. */
+    ticket: DeskTicket,
   }),
 );
 export type CheckIn = z.infer<typeof CheckIn>;

@@ -183,7 +183,7 @@ describe('<check-in-desk> staff sign-in', () => {
 });
 
 describe('<check-in-desk> checking codes in', () => {
-  it('a typed code and Enter: checked in, with the drop, the slot and the time; ds-check-in', async () => {
+  it('a typed code and Enter: checked in, with the customer, the drop, the slot and the time; ds-check-in', async () => {
     const api = freshApi();
     const { reservation, code } = ticket(api);
     const el = await staffDesk(api);
@@ -204,10 +204,22 @@ describe('<check-in-desk> checking codes in', () => {
     const result = part(el, 'result')!;
     equal(result.getAttribute('role'), 'status', 'announced');
     ok(result.contains(part(el, 'result-title')!));
-    const details = parts(el, 'result-details')[0]!.querySelectorAll('li');
-    equal(details.length, 2);
-    match(text(details[0]), /^Wed, May 1(,| at) 10:00\s?–\s?10:30\sAM$/, 'the slot, in the branch zone');
-    match(text(details[1]), /^Checked in: May 1, 2030, 9:55:0\d\sAM$/, 'when, in the branch zone');
+    deepEqual(
+      [...parts(el, 'detail')].map((row) => row.getAttribute('part')),
+      ['detail detail-customer', 'detail detail-slot', 'detail detail-time'],
+    );
+    equal(text(part(el, 'detail-customer')), 'Customer shopper-1', 'whose ticket it is');
+    match(
+      text(part(el, 'detail-slot')),
+      /^Slot Wed, May 1(,| at) 10:00\s?–\s?10:30\sAM$/,
+      'the slot, in the branch zone',
+    );
+    match(
+      text(part(el, 'detail-time')),
+      /^Checked in May 1, 2030, 9:55:0\d\sAM$/,
+      'when, in the branch zone',
+    );
+    equal(part(el, 'detail-collect'), undefined, 'nothing to collect at a drop ticket');
 
     deepEqual(api.requestsTo('POST', /^\/v1\/check-ins$/)[0]!.body, { qrToken: code });
     equal(api.reservations.get(reservation.id)!.state, 'CHECKED_IN');
@@ -222,10 +234,7 @@ describe('<check-in-desk> checking codes in', () => {
     const el = await staffDesk(api);
     await typeCode(el, code);
     await outcome(el, 'Checked in: Fake drop');
-    const firstTime = text(parts(el, 'result-details')[0]!.querySelectorAll('li')[1]).replace(
-      'Checked in: ',
-      '',
-    );
+    const firstTime = text(part(el, 'detail-time')).replace('Checked in ', '');
 
     const failed = nextEvent<CheckInFailEvent>(el, 'ds-check-in-fail');
     await typeCode(el, `  ${code} `); // a scanner's stray spaces do not matter
@@ -238,7 +247,11 @@ describe('<check-in-desk> checking codes in', () => {
     });
     const title = await outcome(el, /^Already used at /);
     equal(title, `Already used at ${firstTime}`, 'the same time as the first check-in showed');
-    equal(part(el, 'result-details'), undefined);
+    // The repeat scan names the ticket: whose, which drop and slot.
+    equal(text(part(el, 'detail-customer')), 'Customer shopper-1');
+    equal(text(part(el, 'detail-drop')), 'Drop Fake drop');
+    match(text(part(el, 'detail-slot')), /^Slot Wed, May 1(,| at) 10:00\s?–\s?10:30\sAM$/);
+    equal(part(el, 'detail-time'), undefined, 'the time is in the headline');
     equal(part(el, 'result')!.getAttribute('role'), 'status');
     equal(api.requestsTo('POST', /^\/v1\/check-ins$/).length, 2);
     await expectAccessible(el);
@@ -306,6 +319,60 @@ describe('<check-in-desk> checking codes in', () => {
     await typeCode(el, code);
     await outcome(el, 'Checking…');
     await outcome(el, 'Checked in: Fake drop');
+  });
+
+  it('a pay-at-pickup rental: the customer, the period, each unit to hand over and the amount to collect; then the return; a repeat names the rental', async () => {
+    const api = freshApi();
+    (api.store as { rentalPayment: string }).rentalPayment = 'at_pickup';
+    const product = api.rentals.addProduct({ name: 'Camera kit', basePrice: 3500, units: 3 });
+    const customerId = api.customerIdOf(api.addCustomer());
+    const url = (path: string) => new URL(`${api.api}${path}`);
+    const start = `${api.rentals.day(2)}T08:00:00.000Z`;
+    const end = `${api.rentals.day(4)}T08:00:00.000Z`;
+    const created = api.rentals.route(
+      'POST',
+      url('/v1/rentals'),
+      { items: [{ productId: product.id, quantity: 2 }], start, end },
+      customerId,
+    )!;
+    equal(created.status, 201, JSON.stringify(created.body));
+    const order = created.body as { id: string; total: number };
+    const pickupCode = (
+      api.rentals.route('POST', url(`/v1/rentals/${order.id}/confirm`), {}, customerId)!.body as {
+        qrToken: string;
+      }
+    ).qrToken;
+    const el = await staffDesk(api);
+
+    const handedOver = nextEvent(el, 'ds-handover');
+    await typeCode(el, pickupCode);
+    await handedOver;
+    await outcome(el, /^Pickup verified: hand over /);
+    equal(text(part(el, 'detail-customer')), 'Customer Ada Renter');
+    match(text(part(el, 'detail-rental')), /^Rental .+–.+/);
+    const units = [...part(el, 'detail-units')!.querySelectorAll('li')].map((li) => text(li));
+    equal(units.length, 2, 'each unit to hand over');
+    match(units[0]!, /^Camera kit · \S+-001$/);
+    match(units[1]!, /^Camera kit · \S+-002$/);
+    match(text(part(el, 'detail-units')), /^Hand over /);
+    equal(text(part(el, 'detail-collect')), `Collect €${(order.total / 100).toFixed(2)}`);
+    ok(order.total > 0);
+    match(text(part(el, 'detail-time')), /^Verified /);
+    await expectAccessible(el);
+
+    // The same pickup code again: already used, and which rental it was.
+    await typeCode(el, pickupCode);
+    await outcome(el, /^Already used at /);
+    equal(text(part(el, 'detail-customer')), 'Customer Ada Renter');
+    equal(part(el, 'detail-units')!.querySelectorAll('li').length, 2);
+
+    // The return: units to take back, nothing to collect.
+    const returnCode = api.rentals.orders.get(order.id)!.qrToken!;
+    await typeCode(el, returnCode);
+    await outcome(el, /^Return verified: /);
+    match(text(part(el, 'detail-units')), /^Take back Camera kit/);
+    equal(part(el, 'detail-collect'), undefined, 'nothing is collected at a return');
+    await expectAccessible(el);
   });
 
   it('checkIn(code) checks a code in as if it had been typed', async () => {

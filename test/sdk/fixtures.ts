@@ -196,7 +196,24 @@ export function store(): Store {
 
 export function checkIn(): CheckIn {
   const r = reservation({ state: 'CHECKED_IN', checkedInAt: T, expiresAt: null });
-  return { reservationId: r.id, checkedInAt: T, reservation: r };
+  return {
+    reservationId: r.id,
+    checkedInAt: T,
+    reservation: r,
+    ticket: {
+      kind: 'check_in',
+      id: r.id,
+      customer: { id: r.customerId, name: 'Ada' },
+      drop: { id: r.dropId, name: 'Drop' },
+      slot: { id: r.slotId, startsAt: T, endsAt: T },
+      period: null,
+      units: [],
+      amountToCollect: 0,
+      currency: null,
+      usedAt: T,
+      timeZone: 'Europe/Berlin',
+    },
+  };
 }
 
 /** A problem+json response body. */

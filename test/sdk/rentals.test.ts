@@ -136,6 +136,19 @@ const handover: Handover = {
   verifiedBy: ids.staff,
   pointsEarned: 0,
   rental: order({ status: 'active' }),
+  ticket: {
+    kind: 'pickup',
+    id: ids.rental,
+    customer: { id: ids.staff, name: 'Ada' },
+    drop: null,
+    slot: null,
+    period: { start: T, end: T },
+    units: [],
+    amountToCollect: 0,
+    currency: 'EUR',
+    usedAt: T,
+    timeZone: 'Europe/Berlin',
+  },
 };
 
 const cases: ContractCase[] = [

@@ -20,6 +20,7 @@ import { loadOrder } from './rentals.js';
 import { EventType, recordEvent } from './events.js';
 import { minorDigits } from '../../../src/money.js';
 import { refundOnCancelInTx } from './refunds.js';
+import { rentalTicket } from './desk.js';
 import type { Tokens } from './tokens.js';
 
 type OrderRow = typeof schema.rentalOrders.$inferSelect;
@@ -423,6 +424,7 @@ export async function verifyHandover(
       verifiedBy: used.verifiedBy,
       pointsEarned: earned,
       rental: await loadOrder(tx, actor.storeId, row.id),
+      ticket: (await rentalTicket(tx, actor.storeId, row.id, type, now))!,
     };
   });
 }

@@ -54,6 +54,7 @@ import {
 } from '../domain/offers.js';
 import { createCategory, createUnit, listUnits, updateUnit } from '../domain/inventory.js';
 import { settleRefunds } from '../domain/payments.js';
+import { withUsedTicket } from '../domain/desk.js';
 import {
   assignSchedule,
   cancelRental,
@@ -491,16 +492,27 @@ export function rentalRoutes(router: Router): void {
         summary: 'Verify a pickup or return QR (staff)',
         description:
           'Redeems a rental’s pickup or return token once: pickup makes a confirmed order active, return ' +
-          'completes an active or overdue one and earns loyalty points. A second scan is 409 `qr_already_used` ' +
-          'with `firstUsedAt`.',
+          "completes an active or overdue one and earns loyalty points. The answer's `ticket` names the customer, the " +
+          'units to hand over or take back and the amount to collect. A second scan is 409 `qr_already_used` with ' +
+          '`firstUsedAt` and the same `ticket`.',
         tag: 'Rentals',
         access: 'staff',
         body: HandoverCreate,
         success: { status: 201, schema: Handover, description: 'The verified handover.' },
         errors: [409],
       },
-      async ({ c, services, auth, body }) =>
-        verifyHandover(services.db, services.tokens, actorOf(c, auth), body.qrToken, services.clock.now()),
+      async ({ c, services, auth, body }) => {
+        const handover = await verifyHandover(
+          services.db,
+          services.tokens,
+          actorOf(c, auth),
+          body.qrToken,
+          services.clock.now(),
+        ).catch(async (error: unknown) => {
+          throw await withUsedTicket(services.db, auth.storeId, error);
+        });
+        return handover;
+      },
     );
 }
 

@@ -28,6 +28,7 @@ import {
 } from '../domain/reservations.js';
 import { settleRefunds } from '../domain/payments.js';
 import { customerDropState } from '../domain/customer-state.js';
+import { reservationTicket, withUsedTicket } from '../domain/desk.js';
 
 /** The customer a secret-key call acts for (`customerId`), or the customer of the token. */
 export async function customerFor(
@@ -241,7 +242,9 @@ export function reservationRoutes(router: Router): void {
         path: '/check-ins',
         operationId: 'createCheckIn',
         summary: 'Check a reservation in by its QR token (staff)',
-        description: 'Redeems the token once. A second scan is 409 `qr_already_used` with `firstUsedAt`.',
+        description:
+          "Redeems the token once; the answer's `ticket` names the customer, drop and slot. A second scan is 409 " +
+          '`qr_already_used` with `firstUsedAt` and the same `ticket`.',
         tag: 'Check-ins',
         access: 'staff',
         body: CheckInCreate,
@@ -255,11 +258,14 @@ export function reservationRoutes(router: Router): void {
           actorOf(c, auth),
           body.qrToken,
           services.clock.now(),
-        );
+        ).catch(async (error: unknown) => {
+          throw await withUsedTicket(services.db, auth.storeId, error);
+        });
         return {
           reservationId: row.id,
           checkedInAt: row.checkedInAt!.toISOString(),
           reservation: serializeReservation(row, services.tokens, false),
+          ticket: (await reservationTicket(services.db, auth.storeId, row.id, row.checkedInAt!))!,
         };
       },
     );

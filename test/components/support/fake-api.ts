@@ -493,7 +493,11 @@ export class FakeApi {
       this.payments.route(method, path, body, customerId);
     if (rental) {
       return rental.status >= 400
-        ? problem(rental.status, (rental.body as { code: string }).code)
+        ? problem(
+            rental.status,
+            (rental.body as { code: string }).code,
+            rental.body as Record<string, unknown>,
+          )
         : json(rental.status, rental.body);
     }
     return problem(404, 'not_found');
@@ -551,6 +555,7 @@ export class FakeApi {
       return problem(409, 'qr_already_used', {
         firstUsedAt: reservation.checkedInAt,
         reservationId: reservation.id,
+        ticket: this.#deskTicket(reservation),
       });
     }
     if (reservation.state !== 'CONFIRMED') return problem(409, 'invalid_state', { state: reservation.state });
@@ -559,7 +564,29 @@ export class FakeApi {
       reservationId: reservation.id,
       checkedInAt: reservation.checkedInAt,
       reservation: { ...reservation, qrToken: null },
+      ticket: this.#deskTicket(reservation),
     });
+  }
+
+  /** What the server's check-in answers (and its 409) name: the customer (named after their email), drop, slot, zone. */
+  #deskTicket(reservation: Reservation) {
+    const customer = [...this.#customers.values()].find((c) => c.id === reservation.customerId);
+    const drop = this.#drop(reservation.dropId);
+    const slot = this.slots.get(reservation.slotId)!;
+    const branch = this.store.branches.find((b) => b.id === drop.branchId);
+    return {
+      kind: 'check_in',
+      id: reservation.id,
+      customer: { id: reservation.customerId, name: customer ? customer.email.split('@')[0]! : null },
+      drop: { id: drop.id, name: drop.name },
+      slot: { id: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt },
+      period: null,
+      units: [],
+      amountToCollect: 0,
+      currency: null,
+      usedAt: reservation.checkedInAt,
+      timeZone: branch?.timeZone ?? this.store.timeZone,
+    };
   }
 
   #reserve(customerId: string, slotId: string): Response {

@@ -335,6 +335,80 @@ export class FakeRentals {
       order.qrType = 'pickup';
       return ok(order);
     }
+    if (method === 'POST' && path === '/v1/handovers') return this.#handover(body as { qrToken: string });
     return undefined;
+  }
+
+  /** Handover codes already verified: code → when and which step. */
+  readonly #used = new Map<string, { at: string; type: 'pickup' | 'return'; orderId: string }>();
+
+  /**
+   * `POST /v1/handovers` as the reference server answers it (without the staff check): pickup makes the order active
+   * (the return code is next), return completes it; a repeat is 409 `qr_already_used` naming the ticket. The customer
+   * is named "Ada Renter" here.
+   */
+  #handover(body: { qrToken: string }): Reply {
+    const now = new Date(this.host.serverNow()).toISOString();
+    const ticketOf = (order: RentalOrder, type: 'pickup' | 'return', at: string) => ({
+      kind: type,
+      id: order.id,
+      customer: { id: order.customerId, name: 'Ada Renter' },
+      drop: null,
+      slot: null,
+      period: { start: order.start, end: order.end },
+      units: order.items.map((i) => ({
+        inventoryItemId: i.inventoryItemId,
+        serial: i.serial,
+        productId: i.productId,
+        productName: this.products.get(i.productId)?.product.name ?? '?',
+      })),
+      amountToCollect:
+        type === 'pickup' && order.invoice.status === 'open'
+          ? order.invoice.amountDue - order.invoice.amountPaid
+          : 0,
+      currency: order.currency,
+      usedAt: at,
+      timeZone: this.host.store.timeZone,
+    });
+    const used = this.#used.get(body.qrToken);
+    if (used) {
+      const order = this.orders.get(used.orderId)!;
+      const refused = fail(409, 'qr_already_used');
+      Object.assign(refused.body as object, {
+        firstUsedAt: used.at,
+        rentalOrderId: order.id,
+        type: used.type,
+        ticket: ticketOf(order, used.type, used.at),
+      });
+      return refused;
+    }
+    const order = [...this.orders.values()].find((o) => o.qrToken === body.qrToken);
+    if (!order || !order.qrType) return fail(400, 'qr_invalid');
+    const type = order.qrType;
+    this.#used.set(body.qrToken, { at: now, type, orderId: order.id });
+    const ticket = ticketOf(order, type, now);
+    if (type === 'pickup') {
+      order.status = 'active';
+      order.qrToken = `ds1h.${order.id}.fakereturn`;
+      order.qrType = 'return';
+    } else {
+      order.status = 'completed';
+      order.completedAt = now;
+      order.qrToken = null;
+      order.qrType = null;
+    }
+    return ok(
+      {
+        id: crypto.randomUUID(),
+        type,
+        rentalOrderId: order.id,
+        verifiedAt: now,
+        verifiedBy: null,
+        pointsEarned: 0,
+        rental: order,
+        ticket,
+      },
+      201,
+    );
   }
 }
