@@ -14,7 +14,17 @@ export interface ContractMeta {
  */
 export const contract = z.registry<ContractMeta>();
 
-/** Registers `schema` under `id` in the contract registry and returns it unchanged. */
+/**
+ * Registers `schema` under `id` in the contract registry and returns it unchanged.
+ *
+ * @example
+ * ```ts
+ * import * as z from 'zod/mini';
+ * import { named } from 'dropslot/schemas';
+ *
+ * export const Note = named('Note', 'A note on a reservation.', z.object({ text: z.string() }));
+ * ```
+ */
 export function named<T extends z.ZodMiniType>(id: string, description: string, schema: T): T {
   contract.add(schema, { id, description });
   return schema;
