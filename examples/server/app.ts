@@ -122,6 +122,18 @@ function every(intervalMs: number, name: string, work: () => Promise<unknown>, l
   };
 }
 
+/**
+ * Reads what is left of a (small) request body that the answer did not need — a refusal before the body was read —
+ * so the connection stays usable for the client's next request. Unread, the HTTP server would drain it with a short
+ * deadline and, on a busy process, cut a keep-alive connection the client is about to reuse.
+ */
+async function readUnreadBody(request: Request): Promise<void> {
+  if (!request.body || request.bodyUsed) return;
+  const length = Number(request.headers.get('content-length') ?? Infinity);
+  if (length > 64 * 1024) return;
+  await request.arrayBuffer().catch(() => {});
+}
+
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export const consoleLogger: Logger = {
@@ -195,6 +207,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     lifecycle.inFlight++;
     try {
       await next();
+      await readUnreadBody(c.req.raw);
     } finally {
       if (--lifecycle.inFlight === 0) lifecycle.idle?.();
     }

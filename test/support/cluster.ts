@@ -18,7 +18,40 @@ export interface Cluster {
   deliverWebhooks(): Promise<number[]>;
   /** Kills worker `index` with `signal` (SIGKILL: no shutdown code runs) and waits for it to exit. */
   kill(index: number, signal?: NodeJS.Signals): Promise<void>;
+  /** The child process of worker `index` (its exit code, signals). */
+  children: ChildProcess[];
   stop(): Promise<void>;
+}
+
+/** Starts one worker process; resolves to its child process and URL once it listens. */
+export function startWorker(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  // WORKER_NODE_ARGS passes flags to the workers only (e.g. `--cpu-prof` to profile the server side).
+  const extra = process.env.WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', workerPath], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('worker did not start within 60 s')), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${match[1]}` });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+}
+
+/** The exit of a child: its code (null when a signal ended it) and the signal. */
+export function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
 export async function startCluster(options: {
@@ -28,37 +61,15 @@ export async function startCluster(options: {
   poolSize?: number;
   env?: Record<string, string>;
 }): Promise<Cluster> {
-  const children: ChildProcess[] = [];
-  const urls = await Promise.all(
-    Array.from({ length: options.processes }, () => {
-      // WORKER_NODE_ARGS passes flags to the workers only (e.g. `--cpu-prof` to profile the server side).
-      const extra = process.env.WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-      const child = spawn(process.execPath, [...extra, '--import', 'tsx', workerPath], {
-        env: {
-          ...process.env,
-          ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-          CLOCK_START: String(options.clockStart),
-          POOL_SIZE: String(options.poolSize ?? 20),
-          ...options.env,
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      children.push(child);
-      return new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error('worker did not start within 60 s')), 60_000);
-        child.stdout!.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /READY (\d+)/.exec(out);
-          if (match) {
-            clearTimeout(timer);
-            resolve(`http://127.0.0.1:${match[1]}`);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-      });
-    }),
-  );
+  const env = {
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    CLOCK_START: String(options.clockStart),
+    POOL_SIZE: String(options.poolSize ?? 20),
+    ...options.env,
+  };
+  const started = await Promise.all(Array.from({ length: options.processes }, () => startWorker(env)));
+  const children = started.map((worker) => worker.child);
+  const urls = started.map((worker) => worker.url);
   const agent = new Agent({ connections: 1024, pipelining: 1, keepAliveTimeout: 30_000 });
   const post = async (url: string, body: unknown) => {
     const response = await fetch(url, {
@@ -71,6 +82,7 @@ export async function startCluster(options: {
   return {
     urls,
     agent,
+    children,
     async setClock(at) {
       await Promise.all(urls.map((url) => post(`${url}/__control/clock`, { at })));
     },

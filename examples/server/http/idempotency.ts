@@ -49,10 +49,21 @@ export async function withIdempotency(
   auth: Auth,
   rawBody: string,
   run: () => Promise<Outcome>,
-  mode: 'unit' | 'saga' = 'unit',
+  options: {
+    mode?: 'unit' | 'saga';
+    /**
+     * A refusal decided from memory (a slot known full): checked after the key's recorded answer is looked up (a
+     * replay wins over it) and before a unit of work opens. Such a refusal is not recorded.
+     */
+    refuseEarly?: () => void;
+  } = {},
 ): Promise<Response | { status: number; body: unknown }> {
+  const { mode = 'unit', refuseEarly } = options;
   const key = c.req.header('idempotency-key');
-  if (key === undefined) return run();
+  if (key === undefined) {
+    refuseEarly?.();
+    return run();
+  }
   if (!KEY_FORMAT.test(key)) {
     throw new ApiError(
       400,
@@ -81,6 +92,13 @@ export async function withIdempotency(
         createdAt: services.clock.now(),
       })
       .onConflictDoNothing();
+
+  if (refuseEarly) {
+    // One indexed read, no transaction: a committed answer is replayed even when the slot is full by now.
+    const replay = await recorded(services.db, scope, key, requestHash);
+    if (replay) return replayed(c, replay);
+    refuseEarly();
+  }
 
   if (mode === 'saga') {
     return withSessionLock(services, lockName(scope, key), waitMs, async () => {

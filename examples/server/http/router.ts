@@ -37,7 +37,8 @@ export interface RouteSpec {
   externalCalls?: boolean;
   /**
    * A refusal decided from memory alone (no database), checked after validation and rate limits and before the
-   * request's unit of work opens: such a refusal costs no round trip and is not recorded under its Idempotency-Key.
+   * request's unit of work opens; with an Idempotency-Key, after the key's recorded answer is looked up (one indexed
+   * read), so a committed answer is always replayed. Such a refusal is not recorded under the key.
    */
   refuseEarly?: (input: { body: unknown; auth: Auth; services: Services }) => void;
 }
@@ -211,7 +212,8 @@ export class Router {
         body = parsed.data;
       }
       if (spec.rateLimit) await services.rateLimiter.consume(c, spec.rateLimit, auth);
-      spec.refuseEarly?.({ body, auth: auth as Auth, services });
+      const refuseEarly =
+        spec.refuseEarly && (() => spec.refuseEarly!({ body, auth: auth as Auth, services }));
       const run = async (): Promise<{ status: number; body: unknown } | Response> => {
         let result: unknown;
         try {
@@ -232,8 +234,11 @@ export class Router {
       };
       const outcome =
         spec.method === 'post' && auth
-          ? await withIdempotency(c, services, auth, rawBody, run, spec.externalCalls ? 'saga' : 'unit')
-          : await run();
+          ? await withIdempotency(c, services, auth, rawBody, run, {
+              mode: spec.externalCalls ? 'saga' : 'unit',
+              refuseEarly,
+            })
+          : (refuseEarly?.(), await run());
       if (outcome instanceof Response) return outcome;
       if (outcome.status === 204) return c.body(null, 204);
       return c.json(outcome.body as object, outcome.status as 200);
