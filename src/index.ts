@@ -95,6 +95,15 @@ export {
   createWaitlistStore,
   setNowClock,
 } from './stores.js';
+export { createSessionStore } from './stores/session.js';
+export type {
+  DropSession,
+  DropSessionStatus,
+  SessionPersistence,
+  SessionStore,
+  SessionStoreOptions,
+  SessionToken,
+} from './stores/session.js';
 export type {
   DropStore,
   HoldState,

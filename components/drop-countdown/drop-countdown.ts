@@ -253,18 +253,19 @@ export class DropCountdown extends DropSlotLightElement {
 
   protected override render(): TemplateResult {
     const phase = this.#phase;
+    const dir = this.resolvedDir;
     return html`${
         this.failed
-          ? html`<div part="base">
+          ? html`<div part="base" dir=${dir}>
               <p part="error" role="alert">${this.msg('error')}</p>
               <button part="button" type="button" @click=${this.#retry}>${this.msg('retry')}</button>
             </div>`
           : phase && this.window && this.now !== undefined
-            ? html`<div part="base" role="timer" class=${phase}>
+            ? html`<div part="base" dir=${dir} role="timer" class=${phase}>
                 <span part="label"><slot name=${phase}>${this.msg(LABELS[phase])}</slot></span>
                 ${phase === 'upcoming' ? this.#renderTime(this.window.start - this.now) : ''}
               </div>`
-            : html`<div part="base" aria-busy="true">
+            : html`<div part="base" dir=${dir} aria-busy="true">
                 <span part="skeleton" aria-hidden="true"></span>
                 <span class="visually-hidden">${this.msg('loading')}</span>
               </div>`

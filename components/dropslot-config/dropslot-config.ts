@@ -27,6 +27,11 @@ export class DropslotConfig extends LitElement {
   @property() locale?: string;
   /** The shopper's customer token, when the page knows who they are. */
   @property({ attribute: 'customer-token' }) customerToken?: string;
+  /**
+   * Where the built-in sign-in keeps the shopper's token: `local` (every tab of this store until it expires; the
+   * default), `tab` or `none`. Read when the page's session starts (the first element that needs it).
+   */
+  @property() session?: string;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -39,7 +44,8 @@ export class DropslotConfig extends LitElement {
       changed.has('api') ||
       changed.has('publishableKey') ||
       changed.has('locale') ||
-      changed.has('customerToken')
+      changed.has('customerToken') ||
+      changed.has('session')
     ) {
       this.#apply();
     }
@@ -51,6 +57,7 @@ export class DropslotConfig extends LitElement {
       publishableKey: this.publishableKey,
       locale: this.locale,
       customerToken: this.customerToken,
+      session: this.session,
     });
   }
 

@@ -15,11 +15,30 @@ export function setFetchForTesting(fetchImpl: typeof fetch | undefined): void {
   clients.clear();
 }
 
+/** Called with the client whose customer token the API refused (401): the page signs out everywhere. */
+const unauthorized = new Set<(client: DropSlotClient) => void>();
+export function onUnauthorized(listener: (client: DropSlotClient) => void): void {
+  unauthorized.add(listener);
+}
+
 export function sharedClient(api: string, publishableKey: string): DropSlotClient {
   const id = `${api}|${publishableKey}`;
   let client = clients.get(id);
   if (!client) {
-    client = createClient({ baseUrl: api, publishableKey, ...(fetchOverride && { fetch: fetchOverride }) });
+    const base = fetchOverride ?? ((input, init) => fetch(input, init));
+    const created: DropSlotClient = createClient({
+      baseUrl: api,
+      publishableKey,
+      fetch: async (input: Request | URL | string, init?: RequestInit) => {
+        const token = created.customerToken;
+        const response = await base(input, init);
+        // A refused token (expired, revoked, signed out elsewhere): every element of the page signs out at once.
+        if (response.status === 401 && token !== null && token === created.customerToken)
+          for (const listener of unauthorized) listener(created);
+        return response;
+      },
+    });
+    client = created;
     clients.set(id, client);
   }
   return client;

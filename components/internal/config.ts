@@ -1,6 +1,6 @@
 /**
  * Page-wide configuration of the DropSlot elements, set once per page: by the script tag's data attributes
- * (`data-api`, `data-key`, `data-locale`, `data-customer-token`), by a `<dropslot-config>` element, or by
+ * (`data-api`, `data-key`, `data-locale`, `data-customer-token`, `data-session`), by a `<dropslot-config>` element, or by
  * `configure()`. Any element may override a value with its own attribute. Not public API.
  */
 
@@ -13,6 +13,11 @@ export interface DropSlotConfig {
   locale: string;
   /** The shopper's token, if the page knows who they are. */
   customerToken: string;
+  /**
+   * Where the built-in sign-in keeps the shopper's token: `local` (this store's pages in every tab, until it expires or
+   * they sign out; the default), `tab` (this tab only) or `none` (this page only). See docs/security.md.
+   */
+  session: string;
 }
 
 /** A readable and writable value with change listeners: the subset of a nanostores atom the elements use. */
@@ -71,6 +76,7 @@ export function configureFromScripts(doc: Document = document): void {
       publishableKey: script.dataset.key,
       locale: script.dataset.locale,
       customerToken: script.dataset.customerToken,
+      session: script.dataset.session,
     });
   }
 }

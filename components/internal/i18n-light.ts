@@ -43,6 +43,18 @@ export function languageOf(locale: string): string {
   return locale.toLowerCase().split('-')[0] ?? '';
 }
 
+/** The first of the browser's languages that has a catalog (`navigator.languages`), if any. */
+export function browserLocale(): string | undefined {
+  return typeof navigator === 'undefined'
+    ? undefined
+    : navigator.languages?.find((l) => languageOf(l) in lightCatalogs);
+}
+
+/** Whether the locale's script runs right to left. */
+export function isRtl(locale: string): boolean {
+  return /^(ar|he|fa|ur)\b/i.test(locale);
+}
+
 /** Fills `{name}` placeholders; an unknown name is left as is. */
 export function fill(template: string, vars: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));

@@ -8,6 +8,16 @@ import { fill, languageOf, lightAr, lightDe, lightEn } from './i18n-light.js';
 
 const en = {
   ...lightEn,
+  pay: 'Pay',
+  holdRunningPay: 'Held for you — pay within {time}',
+  signedIn: 'Signed in',
+  signOut: 'Sign out',
+  actionFailed:
+    'That did not go through, and nothing was changed. Try again; if it keeps failing, reload the page.',
+  actionOffline: 'You are offline, so nothing was changed. It will try again as soon as you are back online.',
+  pickerChosen: 'Chosen: {slot}',
+  ticketConfirm: 'Confirm reservation',
+  ticketPay: 'Pay in the booking panel to get your ticket.',
   offline: 'Connection lost — reconnecting…',
   days: '{n} d',
   notOpenYet: 'Booking opens {when}.',
@@ -80,6 +90,17 @@ export type Catalog = Record<MessageKey, string>;
 
 const de: Catalog = {
   ...lightDe,
+  pay: 'Bezahlen',
+  holdRunningPay: 'Für dich reserviert — bezahle innerhalb von {time}',
+  signedIn: 'Angemeldet',
+  signOut: 'Abmelden',
+  actionFailed:
+    'Das hat nicht geklappt, es wurde nichts geändert. Versuch es noch einmal; klappt es weiter nicht, lade die Seite neu.',
+  actionOffline:
+    'Du bist offline, es wurde nichts geändert. Sobald du wieder online bist, wird es erneut versucht.',
+  pickerChosen: 'Gewählt: {slot}',
+  ticketConfirm: 'Reservierung bestätigen',
+  ticketPay: 'Bezahle im Buchungsbereich, um dein Ticket zu erhalten.',
   offline: 'Verbindung verloren — verbinde neu…',
   days: '{n} T',
   notOpenYet: 'Buchung ab {when}.',
@@ -151,6 +172,15 @@ const de: Catalog = {
 
 const ar: Catalog = {
   ...lightAr,
+  pay: 'ادفع',
+  holdRunningPay: 'محجوز لك — ادفع خلال {time}',
+  signedIn: 'تم تسجيل الدخول',
+  signOut: 'تسجيل الخروج',
+  actionFailed: 'لم تتم العملية ولم يتغير شيء. حاول مرة أخرى، وإن استمر الخطأ فأعد تحميل الصفحة.',
+  actionOffline: 'أنت غير متصل، لذلك لم يتغير شيء. ستُعاد المحاولة فور عودة الاتصال.',
+  pickerChosen: 'اخترت: {slot}',
+  ticketConfirm: 'تأكيد الحجز',
+  ticketPay: 'ادفع في لوحة الحجز لتحصل على تذكرتك.',
   offline: 'انقطع الاتصال — تجري إعادة الاتصال…',
   days: '{n} يوم',
   notOpenYet: 'يبدأ الحجز {when}.',
@@ -230,7 +260,4 @@ export function format(locale: string, key: MessageKey, vars: Record<string, str
   return fill(catalogFor(locale)[key], vars);
 }
 
-/** Whether the locale's script runs right to left. */
-export function isRtl(locale: string): boolean {
-  return ['ar', 'he', 'fa', 'ur'].includes(locale.toLowerCase().split('-')[0]!);
-}
+export { isRtl } from './i18n-light.js';

@@ -6,7 +6,7 @@
  */
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { $config } from './config.js';
-import { formatLight, type LightMessageKey } from './i18n-light.js';
+import { browserLocale, formatLight, isRtl, type LightMessageKey } from './i18n-light.js';
 
 export class DropSlotLightElement extends LitElement {
   // Declared without decorators: the decorator helpers cost bytes the countdown's 10 KB budget does not have.
@@ -20,7 +20,7 @@ export class DropSlotLightElement extends LitElement {
   declare api?: string;
   /** Publishable key; defaults to the page configuration. */
   declare publishableKey?: string;
-  /** Locale of messages, dates and numbers; defaults to the page configuration, then `<html lang>`, then the browser. */
+  /** Locale of messages, dates and numbers; defaults to the page configuration, then the browser's languages. */
   declare locale?: string;
 
   #unsubscribe?: () => void;
@@ -45,14 +45,27 @@ export class DropSlotLightElement extends LitElement {
     return this.publishableKey ?? $config.get().publishableKey;
   }
 
+  /**
+   * The locale in force: the element's `locale`, the page configuration's, the `lang` of an enclosing element (a
+   * deliberate choice for part of a page), then the first of the browser's languages with a shipped catalog, then the
+   * document's `lang` (usually boilerplate, so the shopper's languages come first), then English.
+   */
   protected get resolvedLocale(): string {
+    const near = this.closest('[lang]');
+    const lang = near?.getAttribute('lang') || undefined;
     return (
       this.locale ??
       $config.get().locale ??
-      (this.closest('[lang]')?.getAttribute('lang') || undefined) ??
-      (typeof navigator === 'undefined' ? 'en' : navigator.language) ??
+      (near === document.documentElement ? undefined : lang) ??
+      browserLocale() ??
+      lang ??
       'en'
     );
+  }
+
+  /** The writing direction of the resolved locale, for the element's `dir`. */
+  protected get resolvedDir(): 'rtl' | 'ltr' {
+    return isRtl(this.resolvedLocale) ? 'rtl' : 'ltr';
   }
 
   /** A message in the resolved locale. Light elements know the light catalog only; `DropSlotElement` widens it. */

@@ -1,4 +1,4 @@
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Product } from '../../src/schemas/products.js';
 import type { Category, PricingUnit } from '../../src/schemas/rentals.js';
@@ -101,7 +101,8 @@ export class RentalCatalog extends DropSlotElement {
     return rentalMessage(this.resolvedLocale, key, vars);
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     const key = `${this.resolvedApi ?? ''}|${this.resolvedKey ?? ''}`;
     if (this.client && key !== this.#loadedFor) {
       this.#loadedFor = key;

@@ -219,8 +219,14 @@ export const checkoutStyles = css`
     fill: #000000;
   }
   .code {
-    font-size: 0.75em;
+    font-family: ui-monospace, 'SF Mono', Menlo, Consolas, monospace;
+    font-size: 1em;
+    line-height: 1.4;
     word-break: break-all;
+  }
+  .legend {
+    margin-block-start: var(--_space);
+    font-size: 0.875em;
   }
   .skeleton {
     display: grid;

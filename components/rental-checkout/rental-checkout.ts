@@ -71,7 +71,8 @@ type Phase =
  * confirm, when the store takes payment at the counter), and the confirmation with the pickup QR code staff scan.
  * Dates and times are in the store's time zone.
  *
- * Without a customer token (attribute, page configuration, or an earlier sign-in in this tab) booking first shows a
+ * Without a customer token (attribute, page configuration, or the page's session: a sign-in in any element of the
+ * page or any tab of the store) booking first shows a
  * minimal sign-in / sign-up step.
  *
  * @summary Choose dates for a rental product, see the live price, book it and get the pickup code.
@@ -195,7 +196,19 @@ export class RentalCheckout extends DropSlotElement {
     clearTimeout(this.#quoteTimer);
   }
 
+  /**
+   * Moves focus into the checkout: to the calendar's focusable day, else its first control. The host itself is not
+   * focusable, so the page needs no `tabindex` on it (which would take the checkout out of the Tab order).
+   */
+  override focus(options?: FocusOptions): void {
+    const target = this.renderRoot.querySelector<HTMLElement>(
+      '[role="gridcell"][tabindex="0"], [data-primary], button, input, select',
+    );
+    target?.focus(options);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     const key = `${this.product ?? ''}|${this.resolvedApi ?? ''}|${this.resolvedKey ?? ''}`;
     if (this.product && this.client && key !== this.#loadedFor) {
       this.#loadedFor = key;
@@ -610,8 +623,7 @@ export class RentalCheckout extends DropSlotElement {
     this._signInError = undefined;
     try {
       const session = await submitSignIn(client, event);
-      this.rememberToken(session.token);
-      void this.client; // applies the new token
+      this.rememberToken(session.token, session.expiresAt);
       this._phase = 'choose';
       await this.#loadLoyalty();
       const then = this.#afterSignIn;
@@ -797,6 +809,7 @@ export class RentalCheckout extends DropSlotElement {
           )}
         </tbody>
       </table>
+      <p class="legend muted" aria-hidden="true">${this.#t('rcFreeLegend')}</p>
     </div>`;
   }
 

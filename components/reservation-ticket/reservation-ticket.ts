@@ -5,8 +5,10 @@ import { AuthenticationError, NotFoundError } from '../../src/errors.js';
 import type { Drop } from '../../src/schemas/drops.js';
 import type { Reservation, ReservationState } from '../../src/schemas/reservations.js';
 import type { Slot } from '../../src/schemas/slots.js';
+import type { HoldState, WaitlistStoreState } from '../../src/stores.js';
+import type { DropSession, DropSessionStatus } from '../../src/stores/session.js';
 import { DropSlotElement } from '../internal/base.js';
-import { isRtl } from '../internal/i18n.js';
+import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import type { QrGeometry } from './qr.js';
 import { TicketUpdateEvent } from './reservation-ticket.events.js';
@@ -32,18 +34,6 @@ const STATUS_OF: Record<ReservationState, TicketStatus> = {
   CANCELLED: 'cancelled',
   EXPIRED: 'expired',
 };
-
-/** States in which a reservation still holds a place, preferred when choosing the ticket of a drop. */
-const ACTIVE: readonly ReservationState[] = ['CONFIRMED', 'CHECKED_IN', 'PENDING'];
-
-/** Events from a `<slot-picker>` after which the customer's reservation in a drop may have changed. */
-const PICKER_EVENTS = [
-  'ds-reserve',
-  'ds-confirm',
-  'ds-hold-expire',
-  'ds-waitlist-promote',
-  'change',
-] as const;
 
 interface Details {
   slotId: string;
@@ -130,6 +120,10 @@ export class ReservationTicket extends DropSlotElement {
   /** The cancel step: `ask` shows the confirmation, `busy` while the request runs, `failed` after an error. */
   @state() private _cancel?: 'ask' | 'busy' | 'failed';
 
+  /** Drop mode: the page session's hold and waitlist entry of the customer in the drop (the picker's, too). */
+  readonly #hold = new StoreController<HoldState>(this, () => this.#fromSession());
+  readonly #line = new StoreController<WaitlistStoreState>(this, () => this.#fromSession());
+  readonly #restore = new StoreController<DropSessionStatus>(this, () => this.#fromSession());
   #loadKey: string | undefined;
   #abort?: AbortController;
   #timer?: ReturnType<typeof setInterval>;
@@ -144,14 +138,12 @@ export class ReservationTicket extends DropSlotElement {
     super.connectedCallback();
     this.requestUpdate(); // a reconnected ticket loads again
     document.addEventListener('visibilitychange', this.#onVisibility);
-    for (const type of PICKER_EVENTS) document.addEventListener(type, this.#onPickerEvent);
     this.#startPolling();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.#onVisibility);
-    for (const type of PICKER_EVENTS) document.removeEventListener(type, this.#onPickerEvent);
     clearInterval(this.#timer);
     clearTimeout(this.#expiryTimer);
     this.#abort?.abort();
@@ -163,10 +155,22 @@ export class ReservationTicket extends DropSlotElement {
   /** Reloads the reservation now (the page calls this after changing it elsewhere). */
   async refresh(): Promise<void> {
     this.#loadKey = this.#sourceKey();
-    await this.#load(this._reservation === undefined);
+    const mine = this.#mine();
+    if (mine && this.settings.customerToken) await mine.refresh();
+    else await this.#load(this._reservation === undefined);
+  }
+
+  /** Drop mode (a `drop`, no `reservation`): the page session's standing of the customer in that drop. */
+  #mine(): DropSession | undefined {
+    return !this.reservation && this.drop ? this.session?.drop(this.drop) : undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const mine = this.#mine();
+    this.#hold.bind(mine?.hold.$hold);
+    this.#line.bind(mine?.waitlist.$waitlist);
+    this.#restore.bind(mine?.$status);
     if (changed.has('refreshInterval') && this.isConnected) this.#startPolling();
     const key = this.#sourceKey();
     // A ticket that left the page may still render (the lazy QR encoder arriving); it loads again when reconnected.
@@ -199,12 +203,38 @@ export class ReservationTicket extends DropSlotElement {
     if (document.visibilityState === 'visible') void this.refresh();
   };
 
-  #onPickerEvent = (event: Event): void => {
-    if (!this.drop || this.reservation) return;
-    // A native `change` only counts when a slot picker sent it.
-    if (event.type === 'change' && (event.target as Element | null)?.localName !== 'slot-picker') return;
-    void this.refresh();
-  };
+  /** Drop mode: shows what the session's stores hold (the reservation of the hold, or of a claimed promotion). */
+  #fromSession(): void {
+    if (!this.#mine() || !this.isConnected) return;
+    if (!this.settings.customerToken) return this.#show(undefined, 'signed-out');
+    const hold = this.#hold.value;
+    const line = this.#line.value;
+    const held = hold && hold.status !== 'idle' && hold.status !== 'reserving' && hold.status !== 'error';
+    const reservation = held ? hold.reservation : line?.status === 'claimed' ? line.reservation : null;
+    if (!reservation) {
+      const restore = this.#restore.value;
+      if (restore === 'error') this._status = 'error';
+      else if (restore === 'ready') this.#show(undefined, 'empty');
+      else this._status = 'loading';
+      return;
+    }
+    const status = hold?.status === 'expired' && held ? 'expired' : STATUS_OF[reservation.state];
+    if (this._details?.slotId === reservation.slotId) return this.#show(reservation, status);
+    const client = this.client;
+    if (!client) return;
+    this.#abort?.abort();
+    const abort = (this.#abort = new AbortController());
+    this.#fetchDetails(client, reservation, abort.signal).then(
+      (details) => {
+        if (abort.signal.aborted) return;
+        this._details = details;
+        this.#show(reservation, status);
+      },
+      () => {
+        if (!abort.signal.aborted) this._status = 'error';
+      },
+    );
+  }
 
   async #load(showLoading: boolean): Promise<void> {
     this.#abort?.abort();
@@ -223,6 +253,7 @@ export class ReservationTicket extends DropSlotElement {
       this.#show(undefined, 'empty');
       return;
     }
+    if (!this.reservation) return this.#fromSession();
     if (showLoading) this._status = 'loading';
     try {
       const reservation = await this.#fetchReservation(client, abort.signal);
@@ -236,18 +267,8 @@ export class ReservationTicket extends DropSlotElement {
         if (abort.signal.aborted) return;
         this._details = details;
       }
-      const previous = this._reservation?.id === reservation.id ? this._reservation.state : null;
       this.#show(reservation, STATUS_OF[reservation.state]);
       this.#scheduleExpiry(client, reservation);
-      if (previous !== reservation.state) {
-        this.dispatchEvent(
-          new TicketUpdateEvent({
-            reservationId: reservation.id,
-            state: reservation.state,
-            previousState: previous,
-          }),
-        );
-      }
     } catch (error) {
       if (abort.signal.aborted) return;
       if (NotFoundError.is(error)) this.#show(undefined, 'not-found');
@@ -257,17 +278,25 @@ export class ReservationTicket extends DropSlotElement {
     }
   }
 
+  /** Shows a reservation (or a message); fires `ds-ticket-update` when its state changed. */
   #show(reservation: Reservation | undefined, status: TicketStatus): void {
+    const previous = reservation && this._reservation?.id === reservation.id ? this._reservation.state : null;
     this._reservation = reservation;
     if (!reservation) this._details = undefined;
     this._status = status;
+    if (reservation && previous !== reservation.state) {
+      this.dispatchEvent(
+        new TicketUpdateEvent({
+          reservationId: reservation.id,
+          state: reservation.state,
+          previousState: previous,
+        }),
+      );
+    }
   }
 
   async #fetchReservation(client: DropSlotClient, signal: AbortSignal): Promise<Reservation | undefined> {
-    if (this.reservation) return client.reservations.retrieve(this.reservation, { signal });
-    const page = await client.reservations.list({ dropId: this.drop, limit: 20 }, { signal });
-    // Newest first: the newest reservation that still holds a place, else the newest at all.
-    return page.data.find((r) => ACTIVE.includes(r.state)) ?? page.data[0];
+    return client.reservations.retrieve(this.reservation!, { signal });
   }
 
   async #fetchDetails(
@@ -310,19 +339,39 @@ export class ReservationTicket extends DropSlotElement {
     const reservation = this._reservation;
     if (!client || !reservation) return;
     this._cancel = 'busy';
+    const mine = this.#mine();
+    if (mine) {
+      // Through the page's hold store: the picker shows the freed slots at once.
+      if (mine.hold.$hold.get().reservation?.id !== reservation.id) mine.hold.adopt(reservation);
+      const result = await mine.hold.cancel();
+      this._cancel = result.status === 'cancelled' ? undefined : 'failed';
+      return;
+    }
     try {
       const cancelled = await client.reservations.cancel(reservation.id);
       this._cancel = undefined;
       this.#show(cancelled, STATUS_OF[cancelled.state]);
-      this.dispatchEvent(
-        new TicketUpdateEvent({
-          reservationId: cancelled.id,
-          state: cancelled.state,
-          previousState: reservation.state,
-        }),
-      );
     } catch {
       this._cancel = 'failed';
+    }
+  };
+
+  /** Confirms a held reservation of a free drop from the ticket (the picker, on the same store, follows). */
+  #confirmHold = async (): Promise<void> => {
+    const client = this.client;
+    const reservation = this._reservation;
+    if (!client || !reservation) return;
+    const mine = this.#mine();
+    if (mine) {
+      if (mine.hold.$hold.get().reservation?.id !== reservation.id) mine.hold.adopt(reservation);
+      await mine.hold.confirm();
+      return;
+    }
+    try {
+      const confirmed = await client.reservations.confirm(reservation.id);
+      this.#show(confirmed, STATUS_OF[confirmed.state]);
+    } catch {
+      void this.refresh();
     }
   };
 
@@ -487,7 +536,16 @@ export class ReservationTicket extends DropSlotElement {
             >`
           : nothing
       }
-      ${cancellable ? this.#renderCancel() : nothing}
+      ${
+        r.state === 'PENDING' && this._status === 'pending' && d
+          ? d.drop.paymentRequired
+            ? html`<p part="message" class="message">${this.msg('ticketPay')}</p>`
+            : html`<button part="confirm" class="confirm primary" type="button" @click=${this.#confirmHold}>
+                ${this.msg('ticketConfirm')}
+              </button>`
+          : nothing
+      }
+      ${cancellable && this._status !== 'expired' ? this.#renderCancel() : nothing}
     `;
   }
 
@@ -544,8 +602,8 @@ export class ReservationTicket extends DropSlotElement {
     return html`<article
       part="base"
       class="base"
-      dir=${isRtl(this.resolvedLocale) ? 'rtl' : nothing}
-      lang=${this.locale ?? nothing}
+      dir=${this.resolvedDir}
+      lang=${this.resolvedLocale}
       aria-label=${this.msg('ticket')}
       aria-busy=${this._status === 'loading' ? 'true' : 'false'}
     >

@@ -64,7 +64,11 @@ export const pickerStyles = css`
   }
   [part~='slot-selected'] {
     border-color: var(--_accent);
-    box-shadow: inset 0 0 0 2px var(--_accent);
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  [part~='slot-selected'] [part~='slot-remaining'] {
+    color: inherit;
   }
   [part~='slot'][aria-disabled='true'] {
     cursor: not-allowed;
@@ -73,6 +77,18 @@ export const pickerStyles = css`
   [part~='slot-time'] {
     font-weight: 600;
     font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+  [part~='summary'] {
+    font-weight: 600;
+  }
+  [part~='account'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--_space);
+    color: var(--_muted);
+    font-size: 0.875em;
   }
   [part~='slot-remaining'] {
     color: var(--_muted);

@@ -1,17 +1,23 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { DropSlotClient } from '../../src/client.js';
-import { AuthenticationError, ConflictError, type DropSlotError } from '../../src/errors.js';
+import {
+  AuthenticationError,
+  ConflictError,
+  ConnectionError,
+  TimeoutError,
+  type DropSlotError,
+} from '../../src/errors.js';
 import type { LiveStatus } from '../../src/live.js';
 import type { Drop, DropPhase } from '../../src/schemas/drops.js';
 import type { Reservation } from '../../src/schemas/reservations.js';
 import type { Slot } from '../../src/schemas/slots.js';
 import type { Store } from '../../src/schemas/store.js';
+import type { ReadableAtom } from 'nanostores';
+import type { DropSessionStatus } from '../../src/stores/session.js';
 import {
   createDropStore,
-  createHoldStore,
   createNowStore,
-  createWaitlistStore,
   type DropStore,
   type HoldState,
   type HoldStore,
@@ -19,7 +25,7 @@ import {
   type WaitlistStoreState,
 } from '../../src/stores.js';
 import { DropSlotElement } from '../internal/base.js';
-import { sharedClient, syncClock } from '../internal/client.js';
+import { syncClock } from '../internal/client.js';
 import { clockReading, longDuration, numberFormat } from '../internal/duration.js';
 import type { MessageKey } from '../internal/i18n.js';
 import { pollUntil } from '../internal/poll.js';
@@ -58,9 +64,6 @@ export type SlotPickerState =
 
 const PHASE_RANK: Record<DropPhase, number> = { upcoming: 0, live: 1, ended: 2 };
 
-/** Waitlist positions are also refreshed on every change of the slot from the stream; this is the fallback poll. */
-const WAITLIST_POLL_MS = 10_000;
-
 /** The day headings: "Saturday, March 9". */
 const DAY_LABEL: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long' };
 
@@ -70,8 +73,10 @@ const HOLD_REMINDER_S = 60;
 interface Session {
   client: DropSlotClient;
   drop: DropStore;
+  /** The page-wide hold and waitlist entry of the signed-in customer in this drop (shared with the ticket). */
   hold: HoldStore;
   waitlist: WaitlistStore;
+  $restore: ReadableAtom<DropSessionStatus>;
   stops: (() => void)[];
 }
 
@@ -128,7 +133,8 @@ const isBusyWaitlist = (status: WaitlistStoreState['status']): boolean =>
  * with a visible expiry timer on server time, then confirms or cancels. When a slot is full they join its waitlist,
  * watch their position live, and claim the place before the deadline when promoted.
  *
- * Without a customer token (attribute, page configuration, or an earlier sign-in in this tab) reserving first shows a
+ * Without a customer token (attribute, page configuration, or the page's session: a sign-in in any element of the
+ * page or any tab of the store) reserving first shows a
  * minimal sign-in / sign-up step.
  *
  * Form-associated: inside a `<form>`, its value (under its `name`) is the reservation id once a place is held or
@@ -160,6 +166,10 @@ const isBusyWaitlist = (status: WaitlistStoreState['status']): boolean =>
  * @csspart confirmed - The confirmation message.
  * @csspart expired - The message after a hold or claim ran out.
  * @csspart sign-in - The built-in sign-in / sign-up form.
+ * @csspart summary - The line that repeats the chosen slot's day and time under the list.
+ * @csspart account - Who is signed in, with Sign out (or, signed out, Sign in to see a booking made elsewhere).
+ * @csspart sign-out - The Sign out button (also `button`).
+ * @csspart account-sign-in - The Sign in button of the account line (also `button`).
  * @csspart field - A label and input of the sign-in form.
  * @csspart input - An input of the sign-in form.
  * @csspart error - The error message (with a Retry button).
@@ -228,6 +238,8 @@ export class SlotPicker extends DropSlotElement {
   @state() private _actionError?: { retry: () => void };
   @state() private _announcement = '';
   @state() private _formDisabled = false;
+  /** Restoring the customer's standing in the drop from the server (after a load, a sign-in). */
+  @state() private _restore: DropSessionStatus = 'idle';
 
   readonly #internals: ElementInternals;
   #session?: Session;
@@ -400,19 +412,21 @@ export class SlotPicker extends DropSlotElement {
     this.#knownFull.clear();
     this._hold = { status: 'idle', reservation: null, error: null };
     this._waitlist = { status: 'idle', entry: null, reservation: null, error: null };
+    this._restore = 'idle';
 
-    // The shared client without touching the customer token: reading a remembered token means sessionStorage, which is
-    // slow on first use, and the token is needed only when the shopper acts (then `this.client` applies it).
-    const api = this.resolvedApi;
-    const key = this.resolvedKey;
+    // The page's session restores the customer's hold or waitlist entry in this drop from the server, and shares
+    // them with every other element of the page (the ticket, another picker).
+    const client = this.client;
     const dropId = this.drop;
-    if (!api || !key || !dropId) return;
-    const client = sharedClient(api, key);
+    const shopper = this.session;
+    if (!client || !shopper || !dropId) return;
+    const mine = shopper.drop(dropId);
     const session: Session = {
       client,
       drop: createDropStore(client, dropId),
-      hold: createHoldStore(client),
-      waitlist: createWaitlistStore(client, { pollInterval: WAITLIST_POLL_MS }),
+      hold: mine.hold,
+      waitlist: mine.waitlist,
+      $restore: mine.$status,
       stops: [],
     };
     this.#session = session;
@@ -451,6 +465,9 @@ export class SlotPicker extends DropSlotElement {
       }),
       session.hold.$hold.subscribe((hold, previous) => this.#onHold(hold, previous)),
       session.waitlist.$waitlist.subscribe((entry, previous) => this.#onWaitlist(entry, previous)),
+      session.$restore.subscribe((status) => {
+        this._restore = status;
+      }),
     );
     // Server time is read only once synced: before that the clock would pin the device time (see ServerClock.now).
     const listening = ++this.#listening;
@@ -473,7 +490,9 @@ export class SlotPicker extends DropSlotElement {
       if (before && after && before !== after) void this.#session?.waitlist.refresh();
     }
     const chosen = this.selectedSlotId;
-    if (chosen) {
+    // The shopper's own hold may have taken the last place: that is no news for them.
+    const own = this._hold.reservation?.slotId === chosen && this._hold.status !== 'cancelled';
+    if (chosen && !own && this._hold.status !== 'reserving') {
       const before = previous.find((s) => s.id === chosen);
       const after = slots.find((s) => s.id === chosen);
       if (before && after && before.capacityRemaining > 0 && after.capacityRemaining <= 0)
@@ -566,6 +585,8 @@ export class SlotPicker extends DropSlotElement {
     if (this._storeFailed || fatal) return 'error';
     if (this._connection === 'reconnecting') return 'offline';
     if (this._drop === null || this._store === null) return 'loading';
+    // Signed in: the list waits for the customer's standing, so a reload never offers Reserve to a ticket holder.
+    if (this._restore === 'loading' && this.#hasToken()) return 'loading';
     const phase = this.#phaseAt(this.#serverNow);
     if (phase === 'upcoming') return 'not-open-yet';
     if (phase === 'ended') return 'ended';
@@ -640,6 +661,12 @@ export class SlotPicker extends DropSlotElement {
     return text;
   }
 
+  /** The time range with each time isolated (`<bdi>`), so it reads right in a right-to-left layout too. */
+  #slotTimeIsolated(slot: Slot): TemplateResult {
+    const [start, end] = this.#slotTime(slot).split(' – ');
+    return html`<bdi>${start}</bdi> – <bdi>${end}</bdi>`;
+  }
+
   #slotDayAndTime(slotId: string | undefined): string {
     const slot = this._slots.find((s) => s.id === slotId);
     if (!slot) return '';
@@ -683,7 +710,6 @@ export class SlotPicker extends DropSlotElement {
       if (!session) return;
       if (!this.#hasToken()) return this.#askSignIn(() => void this.#reserve(slot));
       this._notice = undefined;
-      void this.client; // applies the current customer token to the shared client
       const result = await session.hold.reserve(slot.id);
       if (session !== this.#session) return;
       if (result.status === 'held' && result.reservation) {
@@ -708,7 +734,6 @@ export class SlotPicker extends DropSlotElement {
       if (!session) return;
       if (!this.#hasToken()) return this.#askSignIn(() => void this.#join(slot));
       this._notice = undefined;
-      void this.client;
       const result = await session.waitlist.join(slot.id);
       if (session !== this.#session) return;
       if ((result.status === 'waiting' || result.status === 'promoted') && result.entry) {
@@ -778,10 +803,8 @@ export class SlotPicker extends DropSlotElement {
       if (!session) return;
       const result = await session.hold.cancel();
       if (session !== this.#session) return;
-      if (result.status === 'cancelled') {
-        session.hold.reset();
-        this.#focusSelector = '[role="radio"][tabindex="0"]';
-      }
+      // The cancelled reservation stays in the shared store (the ticket says so); the picker offers the slots again.
+      if (result.status === 'cancelled') this.#focusSelector = '[role="radio"][tabindex="0"]';
     });
 
   #claim = (): Promise<void> =>
@@ -867,6 +890,12 @@ export class SlotPicker extends DropSlotElement {
           return;
       }
     }
+    if (ConnectionError.is(error) || TimeoutError.is(error)) {
+      // Offline: say so, and try again by itself once the browser is back online.
+      this._notice = { key: 'actionOffline' };
+      addEventListener('online', retry, { once: true });
+      return;
+    }
     this._actionError = { retry };
     this.#focusSelector = '[data-primary]';
   }
@@ -894,12 +923,17 @@ export class SlotPicker extends DropSlotElement {
     this._signInError = undefined;
     try {
       const session = await submitSignIn(client, event);
-      this.rememberToken(session.token);
-      void this.client; // applies the new token
-      this._signInOpen = false;
+      this.rememberToken(session.token, session.expiresAt);
       const then = this.#afterSignIn;
       this.#afterSignIn = undefined;
-      then?.();
+      // Their standing in the drop first: someone who already holds a place sees it rather than a refusal.
+      const drop = this.drop;
+      if (drop) await this.session?.drop(drop).refresh();
+      this._signInOpen = false;
+      const hold = this._hold.status;
+      const line = this._waitlist.status;
+      const standing = hold === 'held' || hold === 'confirmed' || line === 'waiting' || line === 'promoted';
+      if (!standing) then?.();
     } catch (e) {
       this._signInError = signInErrorKey(e);
       this.#focusSelector = 'input[name="email"]';
@@ -969,9 +1003,16 @@ export class SlotPicker extends DropSlotElement {
 
   protected override render(): TemplateResult {
     const state = this.#computeState();
-    return html`<div part="base" class="state-${state}" aria-busy=${state === 'loading' ? 'true' : 'false'}>
+    return html`<div
+      part="base"
+      class="state-${state}"
+      dir=${this.resolvedDir}
+      lang=${this.resolvedLocale}
+      aria-busy=${state === 'loading' ? 'true' : 'false'}
+    >
       ${this._connection === 'reconnecting' && state !== 'offline' ? this.#renderOffline() : nothing}
       ${this.#renderState(state)}
+      ${state === 'sign-in' || state === 'loading' ? nothing : this.#renderAccount()}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
         ${this._announcement}
       </div>
@@ -1007,6 +1048,32 @@ export class SlotPicker extends DropSlotElement {
     }
   }
 
+  /**
+   * Signed in: says so, with the way out (for every element of the page, and every tab of the store). Signed out: the
+   * way in, for someone who booked elsewhere (their hold, ticket or waitlist place shows once signed in).
+   */
+  #renderAccount(): TemplateResult {
+    return this.#hasToken()
+      ? html`<p part="account" class="account">
+          <span>${this.msg('signedIn')}</span>
+          <button part="button sign-out" type="button" @click=${this.#signOut}>${this.msg('signOut')}</button>
+        </p>`
+      : html`<p part="account" class="account">
+          <button
+            part="button account-sign-in"
+            type="button"
+            @click=${() => this.#askSignIn(() => undefined)}
+          >
+            ${this.msg('signIn')}
+          </button>
+        </p>`;
+  }
+
+  #signOut = (): void => {
+    this.forgetToken();
+    this.#focusSelector = '[role="radio"][tabindex="0"], [data-primary]';
+  };
+
   #renderSkeleton(): TemplateResult {
     return html`<div class="skeleton-list" aria-hidden="true">
         <span part="skeleton" class="skeleton-label"></span>
@@ -1021,7 +1088,7 @@ export class SlotPicker extends DropSlotElement {
 
   #renderError(): TemplateResult {
     return html`<div part="error" role="alert">
-      <p>${this.msg('error')}</p>
+      <p>${this._actionError ? this.msg('actionFailed') : this.msg('error')}</p>
       <div part="actions">
         <button part="button button-primary" class="primary" type="button" data-primary @click=${this.#retry}>
           ${this.msg('retry')}
@@ -1068,6 +1135,7 @@ export class SlotPicker extends DropSlotElement {
             </div>`,
         )}
       </div>
+      ${selected ? html`<p part="summary" class="summary">${this.msg('pickerChosen', { slot: this.#slotDayAndTime(selected.id) })}</p>` : nothing}
       <div part="actions">
         <button
           part="button button-primary"
@@ -1078,7 +1146,7 @@ export class SlotPicker extends DropSlotElement {
           aria-busy=${busy ? 'true' : 'false'}
           @click=${this.#primary}
         >
-          ${full ? this.msg('joinWaitlist') : this.msg('reserve')}
+          ${full || (state === 'sold-out' && !selected) ? this.msg('joinWaitlist') : this.msg('reserve')}
         </button>
       </div>`;
   }
@@ -1096,7 +1164,7 @@ export class SlotPicker extends DropSlotElement {
       @click=${this.#onSlotClick}
       @keydown=${this.#onKeyDown}
     >
-      <span part="slot-time">${this.#slotTime(slot)}</span>
+      <span part="slot-time">${this.#slotTimeIsolated(slot)}</span>
       <span part="slot-remaining"
         >${full ? this.msg('full') : this.msg('placesLeft', { n: this.#number(slot.capacityRemaining) })}</span
       >
@@ -1123,12 +1191,15 @@ export class SlotPicker extends DropSlotElement {
   #renderHold(): TemplateResult {
     const { status, reservation, error } = this._hold;
     const busy = isBusyHold(status) || this._formDisabled;
+    const paid = this._drop?.paymentRequired === true;
     return html`<div part="hold" role="group" aria-labelledby="hold-title">
       <p class="title" id="hold-title">${this.#slotDayAndTime(reservation?.slotId)}</p>
-      <p>${this.#messageWith('holdRunning', 'time', this.#timer(reservation?.expiresAt))}</p>
+      <p>
+        ${this.#messageWith(paid ? 'holdRunningPay' : 'holdRunning', 'time', this.#timer(reservation?.expiresAt))}
+      </p>
       ${
         error && error.code !== 'payment_required'
-          ? html`<p part="notice" class="danger">${this.msg('error')}</p>`
+          ? html`<p part="notice" class="danger">${this.msg('actionFailed')}</p>`
           : nothing
       }
       ${this.#renderPayment(reservation?.id)}
@@ -1143,7 +1214,7 @@ export class SlotPicker extends DropSlotElement {
           aria-busy=${status === 'confirming' ? 'true' : 'false'}
           @click=${this.#confirm}
         >
-          ${this.msg('confirm')}
+          ${paid ? this.msg('pay') : this.msg('confirm')}
         </button>
         <button
           part="button"
@@ -1192,7 +1263,7 @@ export class SlotPicker extends DropSlotElement {
       <p class="position">
         ${position === null ? '' : this.msg('waitlisted', { position: this.#number(position) })}
       </p>
-      ${error ? html`<p part="notice" class="danger">${this.msg('error')}</p>` : nothing}
+      ${error ? html`<p part="notice" class="danger">${this.msg('actionFailed')}</p>` : nothing}
       <div part="actions">
         <button
           part="button"
@@ -1232,7 +1303,7 @@ export class SlotPicker extends DropSlotElement {
       <p>${this.#timer(entry?.claimDeadline)}</p>
       ${
         error && error.code !== 'payment_required'
-          ? html`<p part="notice" class="danger">${this.msg('error')}</p>`
+          ? html`<p part="notice" class="danger">${this.msg('actionFailed')}</p>`
           : nothing
       }
       ${this.#renderPayment(entry?.reservationId)}

@@ -182,9 +182,10 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
     const { db, clock } = c.get('services');
     const now = clock.now();
     const vars = await pageVars(c, o);
-    const drops = (await listDrops(db, o.storeId, { limit: 50 }, false, now)).data.filter(
-      (drop) => drop.phase !== 'ended',
-    );
+    // Drops a shopper can still book first; a sold-out drop follows, leading with its waitlist.
+    const drops = (await listDrops(db, o.storeId, { limit: 50 }, false, now)).data
+      .filter((drop) => drop.phase !== 'ended')
+      .sort((a, b) => Number(a.capacityRemaining <= 0) - Number(b.capacityRemaining <= 0));
     const items = await Promise.all(
       drops.map(async (drop) => {
         const product = await getProduct(db, o.storeId, drop.productId, true);
@@ -195,7 +196,11 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
           productName: product.name,
           price: formatMoney(product.price.amount, product.price.currency, 'en'),
           phaseLabel:
-            drop.phase === 'upcoming' ? 'Coming soon' : drop.capacityRemaining > 0 ? 'Open now' : 'Sold out',
+            drop.phase === 'upcoming'
+              ? 'Coming soon'
+              : drop.capacityRemaining > 0
+                ? 'Open now'
+                : 'Sold out · waitlist open',
         };
       }),
     );

@@ -516,7 +516,11 @@ describe('<reservation-ticket> locales', () => {
     match(text(part(el, 'when')), /^Mittwoch, 1\. Mai 2030/);
     equal(part(el, 'qr')!.getAttribute('aria-label'), 'QR-Code deines Tickets');
     equal(part(el, 'base')!.getAttribute('lang'), 'de');
-    equal(part(el, 'base')!.hasAttribute('dir'), false);
+    equal(
+      part(el, 'base')!.getAttribute('dir'),
+      'ltr',
+      'a left-to-right ticket stays so inside a right-to-left page',
+    );
     await expectAccessible(el);
   });
 

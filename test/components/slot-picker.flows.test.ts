@@ -364,7 +364,10 @@ describe('<slot-picker> sign-in step', () => {
     await waitForAttribute(el, 'state', 'hold');
     const reserveRequest = api.requestsTo('POST', /^\/v1\/reservations$/).at(-1)!;
     ok(reserveRequest.headers.get('x-customer-token'), 'reserved with the new token');
-    ok(sessionStorage.getItem(`dropslot.customerToken.${api.key}`), 'the token is remembered for the tab');
+    ok(
+      localStorage.getItem(`dropslot.session.${api.key}`),
+      'the token is remembered for the store, across tabs',
+    );
   });
 
   it('sign-up: Create account makes an account (and says so when the email is taken)', async () => {

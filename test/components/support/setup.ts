@@ -104,6 +104,7 @@ afterEach(() => {
   for (const container of mounted.splice(0)) container.remove();
   $config.set({});
   sessionStorage.clear();
+  localStorage.clear();
   setFetchForTesting(undefined);
 });
 
