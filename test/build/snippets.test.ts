@@ -4,6 +4,7 @@
  *
  * - `ts`/`js` blocks are written to a file and run with tsx from the repository root, as a reader would run them on a
  *   fresh clone (`npx tsx try.ts`): `dropslot` resolves to `src/` through tsconfig.json's `paths`, not to a build.
+ *   The `ts` blocks also type-check with the repository's strict tsconfig (one `tsc` run for all of them).
  * - `sh` blocks run in bash.
  * - Anything else, and blocks that cannot run here (starting the server, the whole test suite, HTML for a store's page,
  *   program output), carry the word `illustrative` in their info string: ```` ```sh illustrative ````.
@@ -137,13 +138,18 @@ const CALLBACKS = ['render', 'patch', 'openTheDoors', 'showConnection'];
 const EXPECTED = ['render', 'showConnection'];
 
 /** A TS/JS block as a module: the fixtures it needs, the block, then the check of the expected callbacks. */
-function moduleOf(block: Block, server: Server): string {
+function moduleOf(block: Block, server: Server, typecheckOnly = false): string {
   const code = substitute(block.code, server);
   const free = (name: string) => uses(code, name) && !declares(code, name);
   const prelude: string[] = [
     `import { createClient as __createClient } from 'dropslot';`,
-    `import { EventSource as __EventSource } from '${undiciUrl}';`,
-    `(globalThis as { EventSource?: unknown }).EventSource ??= __EventSource;`,
+    // Node 20 has no EventSource: undici's stands in for the browser's (the DOM types describe it for tsc).
+    ...(typecheckOnly
+      ? []
+      : [
+          `import { EventSource as __EventSource } from '${undiciUrl}';`,
+          `(globalThis as { EventSource?: unknown }).EventSource ??= __EventSource;`,
+        ]),
     `const __calls: Record<string, unknown[][]> = {};`,
     `const __record = (name: string) => (...args: unknown[]): void => void (__calls[name] ??= []).push(args);`,
   ];
@@ -214,6 +220,40 @@ for (const file of DOCS) {
     }
   });
 }
+
+const typescriptBlocks = DOCS.flatMap((file) =>
+  codeBlocks(file, readFileSync(path.join(root, file), 'utf8')).filter(
+    (b) => !illustrative(b) && (b.lang === 'ts' || b.lang === 'typescript'),
+  ),
+);
+test('the TypeScript blocks type-check (strict, with the repository tsconfig)', async () => {
+  const dir = mkdtempSync(path.join(work, 'tsc-'));
+  const placeholder: Server = {
+    baseUrl: 'http://127.0.0.1:8787',
+    publishableKey: 'pk_test_0000000000000000',
+    dropId: '00000000-0000-4000-8000-000000000000',
+    slotId: '00000000-0000-4000-8000-000000000000',
+    close: async () => {},
+  };
+  const files = typescriptBlocks.map((block) => {
+    const script = path.join(dir, `${path.basename(block.file, '.md')}-${block.line}.mts`);
+    writeFileSync(script, moduleOf(block, placeholder, true));
+    return script;
+  });
+  writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      extends: path.join(root, 'tsconfig.json'),
+      compilerOptions: { typeRoots: [path.join(root, 'node_modules/@types')] },
+      files,
+      // Only the blocks (and what they import): not the whole repository that the base config includes.
+      include: [],
+    }),
+  );
+  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+  const { code, out } = await run(process.execPath, [tsc, '-p', path.join(dir, 'tsconfig.json')], 300_000);
+  assert.equal(code, 0, out);
+});
 
 async function runBlock(block: Block, server: Server): Promise<void> {
   if (block.lang === 'sh' || block.lang === 'bash' || block.lang === 'shell') {
