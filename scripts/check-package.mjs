@@ -89,7 +89,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
         '--profile',
         'esm-only',
         '--format',
-        'table',
+        'table-flipped',
         '--include-entrypoints',
         ...reactEntrypoints(),
       ]) && ok;
