@@ -7,7 +7,7 @@ import { css } from 'lit';
  */
 export const pickerStyles = css`
   :host {
-    --_slot-min: var(--ds-slot-min-width, 9.5rem);
+    --_slot-min: var(--ds-slot-min-width, 11.5rem);
   }
   [part~='base'] {
     display: grid;

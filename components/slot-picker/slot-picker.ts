@@ -188,7 +188,7 @@ const isBusyWaitlist = (status: WaitlistStoreState['status']): boolean =>
  * @cssprop --ds-font-family - Font family.
  * @cssprop --ds-space - Base spacing unit.
  * @cssprop --ds-focus-ring - Outline of focused controls.
- * @cssprop --ds-slot-min-width - Narrowest slot in the grid (default 9.5rem).
+ * @cssprop --ds-slot-min-width - Narrowest slot in the grid (default 11.5rem: a time range on one line).
  *
  * @fires ds-reserve - {ReserveEvent} The shopper took a hold. `detail: { reservation }` (PENDING, with `expiresAt`).
  * @fires ds-hold-expire - {HoldExpireEvent} A hold or a promotion's claim ran out before it was confirmed. `detail: { reservationId }`.
