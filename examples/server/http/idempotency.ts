@@ -56,9 +56,16 @@ export async function withIdempotency(
      * replay wins over it) and before a unit of work opens. Such a refusal is not recorded.
      */
     refuseEarly?: () => void;
+    /** Called when the answer is a replay (it gives back the rate-limit point the request took). */
+    onReplay?: () => Promise<void>;
   } = {},
 ): Promise<Response | { status: number; body: unknown }> {
-  const { mode = 'unit', refuseEarly } = options;
+  const { mode = 'unit', refuseEarly, onReplay } = options;
+  const replayed = async (answer: Recorded) => {
+    c.header('idempotent-replayed', 'true');
+    await onReplay?.();
+    return send(c, answer);
+  };
   const key = c.req.header('idempotency-key');
   if (key === undefined) {
     refuseEarly?.();
@@ -96,14 +103,14 @@ export async function withIdempotency(
   if (refuseEarly) {
     // One indexed read, no transaction: a committed answer is replayed even when the slot is full by now.
     const replay = await recorded(services.db, scope, key, requestHash);
-    if (replay) return replayed(c, replay);
+    if (replay) return replayed(replay);
     refuseEarly();
   }
 
   if (mode === 'saga') {
     return withSessionLock(services, lockName(scope, key), waitMs, async () => {
       const replay = await recorded(services.db, scope, key, requestHash);
-      if (replay) return replayed(c, replay);
+      if (replay) return replayed(replay);
       const answer = await answerOf(c, run);
       if (answer instanceof Response) return answer;
       await record(services.db, answer);
@@ -127,7 +134,7 @@ export async function withIdempotency(
   });
   if (result.kind === 'response') return result.response;
   await step('committed');
-  return result.kind === 'replay' ? replayed(c, result.answer) : send(c, result.answer);
+  return result.kind === 'replay' ? replayed(result.answer) : send(c, result.answer);
 }
 
 /**
@@ -154,11 +161,6 @@ async function answerOf(c: Context<AppEnv>, run: () => Promise<Outcome>): Promis
     text: JSON.stringify(outcome.body),
     headers: { 'content-type': 'application/json' },
   };
-}
-
-function replayed(c: Context<AppEnv>, answer: Recorded): Response {
-  c.header('idempotent-replayed', 'true');
-  return send(c, answer);
 }
 
 /** A finished response carrying a recorded answer exactly. */

@@ -237,6 +237,8 @@ export class Router {
           ? await withIdempotency(c, services, auth, rawBody, run, {
               mode: spec.externalCalls ? 'saga' : 'unit',
               refuseEarly,
+              // A replay is not a new request: it gives back the rate-limit point it took.
+              onReplay: spec.rateLimit && (() => services.rateLimiter.refund(c, spec.rateLimit!, auth)),
             })
           : (refuseEarly?.(), await run());
       if (outcome instanceof Response) return outcome;
