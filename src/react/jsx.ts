@@ -70,7 +70,9 @@ export interface Elements {
   };
   'dropslot-config': {
     element: DropslotConfig;
-    props: Partial<Pick<DropslotConfig, 'api' | 'publishableKey' | 'locale' | 'customerToken'>> & {
+    props: Partial<
+      Pick<DropslotConfig, 'api' | 'publishableKey' | 'locale' | 'customerToken' | 'session'>
+    > & {
       'publishable-key'?: DropslotConfig['publishableKey'];
       'customer-token'?: DropslotConfig['customerToken'];
     };

@@ -172,7 +172,11 @@ test('the committed React and Vue bindings are the ones this manifest generates 
   const generated = (await sources(manifest)) as Record<string, string>;
   assert.ok(Object.keys(generated).length >= elements.length + 3);
   for (const [file, text] of Object.entries(generated)) {
-    assert.equal(readFileSync(path.join(root, file), 'utf8'), text, `${file} is up to date`);
+    assert.equal(
+      readFileSync(path.join(root, file), 'utf8'),
+      text,
+      `${file} is up to date (run npm run build:bindings after changing an element)`,
+    );
   }
   for (const element of elements) {
     const react = generated[`src/react/${element.tagName}.ts`] ?? '';
