@@ -23,6 +23,7 @@ import { ApiError, problemResponse, unavailable } from './http/problem.js';
 import { purgeExpired, retentionSettings, type Purged, type RetentionSettings } from './domain/retention.js';
 import { buildOpenApi } from './http/openapi.js';
 import { docsPage } from './http/docs-page.js';
+import { ticketLinkPage } from './notifications/ticket-link.js';
 import { defaultRateLimits, RateLimiter, type RateLimitConfig } from './http/rate-limit.js';
 import { Router } from './http/router.js';
 import { LiveHub } from './live.js';
@@ -285,6 +286,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
 
   app.get('/openapi.json', (c) => c.json(openapi));
   docsPage(app);
+  ticketLinkPage(app);
   options.extend?.(app);
 
   const notifier = new Notifier(
@@ -292,7 +294,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     clock,
     options.notifications?.channel ?? new LogChannel(log),
     log,
-    options.notifications,
+    { tokens: services.tokens, publicUrl: options.publicUrl, ...options.notifications },
   );
   const notify = () => notifier.pass();
   const retention = retentionSettings(options.retention);

@@ -107,6 +107,13 @@ function parts(raw: string): { headers: Record<string, string>; text: string; ht
   const bodies = boundary ? message.body.split(`--${boundary}`).slice(1, -1) : [raw];
   for (const chunk of bodies) {
     const part = entity(chunk.replace(/^\r\n/, ''));
+    if (/^multipart\//.test(part.headers['content-type'] ?? '')) {
+      // A nested multipart (the HTML with its inline QR code image): its text parts count too.
+      const nested = parts(chunk.replace(/^\r\n/, ''));
+      found.text ||= nested.text;
+      found.html ||= nested.html;
+      continue;
+    }
     const encoding = (part.headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
     const decoded =
       encoding === 'base64'

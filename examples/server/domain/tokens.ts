@@ -94,7 +94,7 @@ export class Tokens {
     }
   }
 
-  #mac(body: string, kind: 'checkin' | 'handover' = 'checkin'): string {
+  #mac(body: string, kind: 'checkin' | 'handover' | 'ticket' = 'checkin'): string {
     return createHmac('sha256', this.#key)
       .update(`${kind}:${body}`)
       .digest()
@@ -126,6 +126,28 @@ export class Tokens {
   handoverToken(handoverId: string): string {
     const body = handoverId.replaceAll('-', '');
     return `ds1h.${body}.${this.#mac(body, 'handover')}`;
+  }
+
+  /**
+   * `dst1.<reservation id without dashes>.<expiry, epoch seconds in base 36>.<128-bit HMAC>`: the link of a confirmation
+   * mail to the ticket page. Read-only (it shows the ticket and its QR code, it changes nothing) and expiring; keyed by
+   * its own domain, so it is never a check-in code. No personal data.
+   */
+  ticketLinkToken(reservationId: string, expiresAt: Date): string {
+    const body = `${reservationId.replaceAll('-', '')}.${Math.floor(expiresAt.getTime() / 1000).toString(36)}`;
+    return `dst1.${body}.${this.#mac(body, 'ticket')}`;
+  }
+
+  /** The reservation a ticket link names, if its signature holds and it has not expired. */
+  verifyTicketLinkToken(token: string): string | undefined {
+    const match = /^dst1\.([0-9a-f]{32})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22})$/.exec(token.trim());
+    if (!match) return undefined;
+    const [, id, expiry, mac] = match as unknown as [string, string, string, string];
+    const expected = Buffer.from(this.#mac(`${id}.${expiry}`, 'ticket'));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    if (parseInt(expiry, 36) * 1000 <= this.clock.now().getTime()) return undefined;
+    return uuidOf(id);
   }
 
   /** The `handover_qr` id a handover token names, if its signature holds. */

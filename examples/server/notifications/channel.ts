@@ -17,6 +17,27 @@ export interface Message {
   subject: string;
   text: string;
   html: string;
+  /** Files sent with the message; the HTML refers to an image by `cid:` (the ticket's QR code). */
+  attachments?: Attachment[];
+}
+
+/** A file attached to a message, shown inline where the HTML names its `cid`. */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  cid: string;
+}
+
+/** The message without attachment bytes (for the log and file transports): their names and sizes only. */
+function loggable(message: Message) {
+  const { attachments, ...rest } = message;
+  return attachments?.length
+    ? {
+        ...rest,
+        attachments: attachments.map((a) => ({ filename: a.filename, cid: a.cid, size: a.content.length })),
+      }
+    : rest;
 }
 
 /** What a channel answers for a sent message. */
@@ -39,7 +60,11 @@ export class FileChannel implements Channel {
   constructor(readonly file: string) {}
   async send(message: Message): Promise<SendResult> {
     await mkdir(path.dirname(this.file), { recursive: true });
-    await appendFile(this.file, JSON.stringify({ at: new Date().toISOString(), ...message }) + '\n', 'utf8');
+    await appendFile(
+      this.file,
+      JSON.stringify({ at: new Date().toISOString(), ...loggable(message) }) + '\n',
+      'utf8',
+    );
     return {};
   }
 }
@@ -79,6 +104,14 @@ export class SmtpChannel implements Channel {
       subject: message.subject,
       text: message.text,
       html: message.html,
+      ...(message.attachments?.length && {
+        attachments: message.attachments.map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: a.content,
+          cid: a.cid,
+        })),
+      }),
       headers: { 'X-DropSlot-Notification': message.notificationId },
     });
     return info.messageId ? { providerId: String(info.messageId) } : {};

@@ -41,6 +41,10 @@ export interface TemplateFacts {
   paymentId?: string;
   amount?: number;
   currency?: string;
+  /** Added when the message is sent, never stored: the signed link to the ticket page. */
+  ticketUrl?: string;
+  /** Added when the message is sent: the Content-ID of the attached QR code image. */
+  qrCid?: string;
   [key: string]: unknown;
 }
 
@@ -95,7 +99,17 @@ const escapeHtml = (value: string) =>
   );
 
 /** A template's words: a subject and paragraphs, each a plain string. */
-type Words = (facts: TemplateFacts, f: ReturnType<typeof formatters>) => { subject: string; lines: string[] };
+type Words = (
+  facts: TemplateFacts,
+  f: ReturnType<typeof formatters>,
+) => {
+  subject: string;
+  lines: string[];
+  /** A link shown after the lines (HTML: a link; text: the label and the address). */
+  link?: { label: string; url: string } | undefined;
+  /** An attached image shown after the lines (HTML only), by Content-ID. */
+  image?: { cid: string; alt: string } | undefined;
+};
 
 const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
   en: {
@@ -104,8 +118,12 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
       lines: [
         `Your reservation for ${d.dropName} is confirmed.`,
         `Slot: ${f.time(d.slotStartsAt)}.`,
-        `Show the QR code of your reservation at the entrance.`,
+        d.qrCid
+          ? `Show the QR code below at the entrance, or open your ticket with the link.`
+          : `Show the QR code of your reservation at the entrance.`,
       ],
+      link: d.ticketUrl ? { label: 'Open your ticket', url: d.ticketUrl } : undefined,
+      image: d.qrCid ? { cid: d.qrCid, alt: `Check-in QR code for ${d.dropName}` } : undefined,
     }),
     hold_expiring: (d, f) => ({
       subject: `Your hold for ${d.dropName} expires soon`,
@@ -149,8 +167,12 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
       lines: [
         `Deine Reservierung für ${d.dropName} ist bestätigt.`,
         `Zeitfenster: ${f.time(d.slotStartsAt)}.`,
-        `Zeige den QR-Code deiner Reservierung am Eingang.`,
+        d.qrCid
+          ? `Zeige den QR-Code unten am Eingang oder öffne dein Ticket über den Link.`
+          : `Zeige den QR-Code deiner Reservierung am Eingang.`,
       ],
+      link: d.ticketUrl ? { label: 'Ticket öffnen', url: d.ticketUrl } : undefined,
+      image: d.qrCid ? { cid: d.qrCid, alt: `Check-in-QR-Code für ${d.dropName}` } : undefined,
     }),
     hold_expiring: (d, f) => ({
       subject: `Deine Reservierung für ${d.dropName} läuft bald ab`,
@@ -203,13 +225,23 @@ export function render(
   store: StoreFormat,
 ): Rendered {
   const words = catalog[language][template](facts, formatters(store, language));
-  const paragraphs = [greeting[language](facts.customerName), ...words.lines, `— ${facts.storeName}`];
+  const opening = [greeting[language](facts.customerName), ...words.lines];
+  const closing = `— ${facts.storeName}`;
+  const link = words.link;
+  const text = [...opening, ...(link ? [`${link.label}: ${link.url}`] : []), closing];
+  const html = [
+    ...opening.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...(words.image
+      ? [
+          `<p><img src="cid:${escapeHtml(words.image.cid)}" alt="${escapeHtml(words.image.alt)}" width="246" height="246"></p>`,
+        ]
+      : []),
+    ...(link ? [`<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`] : []),
+    `<p>${escapeHtml(closing)}</p>`,
+  ];
   return {
     subject: `${words.subject} · ${facts.storeName}`,
-    text: paragraphs.join('\n\n') + '\n',
-    html:
-      `<!doctype html><html lang="${language}"><body>` +
-      paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
-      '</body></html>',
+    text: text.join('\n\n') + '\n',
+    html: `<!doctype html><html lang="${language}"><body>` + html.join('') + '</body></html>',
   };
 }

@@ -15,7 +15,10 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import { schema, transaction, type Database, type Executor } from '../db/index.js';
 import type { Logger } from '../services.js';
-import type { Channel } from './channel.js';
+import type { Attachment, Channel } from './channel.js';
+import type { Tokens } from '../domain/tokens.js';
+import { qrPng } from './qr-png.js';
+import { ticketLink } from './ticket-link.js';
 import {
   NotificationTemplate,
   render,
@@ -53,6 +56,13 @@ export interface NotifierOptions {
   leaseMs?: number | undefined;
   /** Rows per claim or derive batch. @default 50 */
   batchSize?: number | undefined;
+  /**
+   * Signs the links and codes a message carries when it is sent (never stored in the row): with it, a reservation's
+   * confirmation links to its ticket page and attaches its check-in QR code.
+   */
+  tokens?: Tokens | undefined;
+  /** The server's public base URL, for links in messages (`PUBLIC_URL`). */
+  publicUrl?: string | undefined;
 }
 
 /** What one pass did. */
@@ -97,6 +107,8 @@ export class Notifier {
   readonly #retryBaseMs: number;
   readonly #leaseMs: number;
   readonly #batch: number;
+  readonly #tokens: Tokens | undefined;
+  readonly #publicUrl: string | undefined;
 
   constructor(
     private readonly db: Database,
@@ -110,6 +122,8 @@ export class Notifier {
     this.#retryBaseMs = options.retryBaseMs ?? 30_000;
     this.#leaseMs = options.leaseMs ?? 5 * 60_000;
     this.#batch = options.batchSize ?? 50;
+    this.#tokens = options.tokens;
+    this.#publicUrl = options.publicUrl;
   }
 
   /** Derives notifications from every queued event, then delivers every due one. */
@@ -507,6 +521,38 @@ export class Notifier {
     return undefined;
   }
 
+  /**
+   * The facts of a row plus what is made only when it is sent: a confirmed reservation's signed ticket link and its
+   * check-in QR code (a PNG attached by Content-ID). Neither is stored in the notification.
+   */
+  async #sendTimeFacts(
+    row: typeof n.$inferSelect,
+  ): Promise<{ facts: TemplateFacts; attachments: Attachment[] }> {
+    const facts = { ...(row.payload as TemplateFacts) };
+    const attachments: Attachment[] = [];
+    if (row.template === NotificationTemplate.reservationConfirmed && row.entityId && this.#tokens) {
+      const [hold] = await this.db
+        .select({ state: schema.reservations.state, slotEndsAt: schema.slots.endTime })
+        .from(schema.reservations)
+        .innerJoin(schema.slots, eq(schema.slots.id, schema.reservations.slotId))
+        .where(eq(schema.reservations.id, row.entityId));
+      if (hold && (hold.state === 'CONFIRMED' || hold.state === 'CHECKED_IN')) {
+        if (this.#publicUrl) {
+          facts.ticketUrl = ticketLink(this.#tokens, this.#publicUrl, row.entityId, hold.slotEndsAt);
+        }
+        const cid = `ticket-qr-${row.entityId}@dropslot`;
+        attachments.push({
+          filename: 'ticket-qr.png',
+          contentType: 'image/png',
+          content: qrPng(this.#tokens.checkInToken(row.entityId)),
+          cid,
+        });
+        facts.qrCid = cid;
+      }
+    }
+    return { facts, attachments };
+  }
+
   async #deliverOne(row: typeof n.$inferSelect): Promise<'sent' | 'failed' | 'cancelled'> {
     const now = this.clock.now();
     const pending = and(eq(n.id, row.id), eq(n.status, 'pending'));
@@ -525,7 +571,8 @@ export class Notifier {
         .from(schema.stores)
         .where(eq(schema.stores.id, row.storeId ?? sql`null`));
       const language = templateLocale(row.locale) as TemplateLocale;
-      const rendered = render(row.template as NotificationTemplate, language, row.payload as TemplateFacts, {
+      const { facts, attachments } = await this.#sendTimeFacts(row);
+      const rendered = render(row.template as NotificationTemplate, language, facts, {
         locale: store?.locale ?? language,
         timeZone: store?.timeZone ?? 'UTC',
       });
@@ -535,6 +582,7 @@ export class Notifier {
         locale: language,
         to: row.recipient,
         ...rendered,
+        ...(attachments.length > 0 && { attachments }),
       });
       const sentAt = this.clock.now();
       await this.db
