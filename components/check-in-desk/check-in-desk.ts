@@ -23,6 +23,7 @@ type Result =
   | { kind: 'used'; firstUsedAt: string | undefined; ticket?: DeskTicket }
   | { kind: 'invalid' }
   | { kind: 'not-checkable'; state: string }
+  | { kind: 'window'; opensAt?: string; closedAt?: string }
   | { kind: 'error' };
 
 const STAFF_ROLES = ['staff', 'owner', 'admin'];
@@ -155,6 +156,18 @@ export class CheckInDesk extends DropSlotElement {
       firstUsedAt = typeof at === 'string' ? at : undefined;
       // The server names the ticket (whose, what for) and the zone of its first use, as the success message showed it.
       this._result = { kind: 'used', firstUsedAt, ticket: usedTicket(error.problem?.ticket) };
+    } else if (
+      ConflictError.is(error) &&
+      (error.code === 'check_in_not_open' || error.code === 'check_in_closed')
+    ) {
+      // Too early or too late for this slot (or rental pickup): say when it opens, or that it closed.
+      const opensAt = error.problem?.opensAt;
+      const closedAt = error.problem?.closedAt;
+      this._result = {
+        kind: 'window',
+        ...(typeof opensAt === 'string' && { opensAt }),
+        ...(typeof closedAt === 'string' && { closedAt }),
+      };
     } else if (ConflictError.is(error) && error.code === 'invalid_state') {
       const state = error.problem?.state;
       this._result = { kind: 'not-checkable', state: typeof state === 'string' ? state.toLowerCase() : '?' };
@@ -400,6 +413,12 @@ export class CheckInDesk extends DropSlotElement {
       case 'invalid':
         tone = 'refused';
         title = this.msg('invalidCode');
+        break;
+      case 'window':
+        tone = 'refused';
+        title = r.opensAt
+          ? this.#desk('deskNotOpenYet', { time: this.#dateTime(r.opensAt, undefined) })
+          : this.#desk('deskClosed', { time: r.closedAt ? this.#dateTime(r.closedAt, undefined) : '?' });
         break;
       case 'not-checkable':
         tone = 'refused';

@@ -98,6 +98,8 @@ export const ProblemCode = {
   alreadyWaitlisted: 'already_waitlisted',
   qrInvalid: 'qr_invalid',
   qrAlreadyUsed: 'qr_already_used',
+  checkInNotOpen: 'check_in_not_open',
+  checkInClosed: 'check_in_closed',
   emailTaken: 'email_taken',
   invalidCredentials: 'invalid_credentials',
   conflict: 'conflict',

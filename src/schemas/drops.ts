@@ -13,6 +13,12 @@ export const ReservationRule = named(
     claimTtlSeconds: z.int().check(z.minimum(30), z.maximum(86_400)),
     /** Active reservations one customer may hold across the drop's slots. */
     maxPerCustomer: z.int().check(z.minimum(1), z.maximum(100)),
+    /**
+     * Minutes before a slot starts that check-in at the door opens. Absent: the store's setting, else 120.
+     */
+    checkInOpensMinutesBefore: z.optional(z.int().check(z.minimum(0), z.maximum(10_080))),
+    /** Minutes after a slot ends that check-in closes. Absent: the store's setting, else 0 (closes at the end). */
+    checkInClosesMinutesAfter: z.optional(z.int().check(z.minimum(0), z.maximum(10_080))),
   }),
 );
 export type ReservationRule = z.infer<typeof ReservationRule>;

@@ -16,6 +16,7 @@
  *
  * Throughout: 0 `securitypolicyviolation` events and 0 console errors on every page.
  */
+import { sql } from 'drizzle-orm';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -165,6 +166,10 @@ before(async () => {
   stopWorkers = dropslot.startWorkers(500);
   const seeded = await seedDemo(handle.db, clock);
   assert.ok('publishableKey' in seeded);
+  // The staff scans the ticket of tomorrow's slot today: this store opens check-in 3 days ahead.
+  await handle.db.execute(
+    sql`update stores set check_in_opens_minutes = ${3 * 24 * 60} where id = ${seeded.storeId}`,
+  );
   secretKey = seeded.secretKey;
   storeOptions = {
     storeId: seeded.storeId,

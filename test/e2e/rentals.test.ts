@@ -12,6 +12,7 @@
  *
  * Throughout: axe with 0 violations per state, 0 `securitypolicyviolation` events, no unexpected console errors.
  */
+import { sql } from 'drizzle-orm';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -58,6 +59,8 @@ test('rent the last camera through the widget, then staff verify its pickup code
     pk,
   );
   const camera = products.data.find((p) => p.name === 'Mirrorless camera kit')!;
+  // Staff verify a pickup three days ahead: this store opens pickups a week before they start.
+  await demo.handle.db.execute(sql`update stores set check_in_opens_minutes = ${7 * 24 * 60}`);
   assert.equal(camera.rental.unitsInService, 3);
 
   // ---- 1. Two units already rented for the days the shopper will choose ---------------------------------------------

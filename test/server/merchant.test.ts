@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { AuthenticationError, ValidationError, createClient } from '../../src/index.js';
+import { AuthenticationError, ConflictError, ValidationError, createClient } from '../../src/index.js';
 import { runCli } from '../../examples/server/cli.js';
 import { createUser } from '../../examples/server/seed.js';
 import { rows } from '../../examples/server/db/index.js';
@@ -160,7 +160,7 @@ for (const kind of databaseKinds) {
         });
         const session = await shopper.customers.signUp({
           email: 'alex@shop.example',
-          password: 'alex-password',
+          password: 'violet kettle orbit',
           name: 'Alex Shopper',
         });
         shopper.setCustomerToken(session.token);
@@ -183,6 +183,10 @@ for (const kind of databaseKinds) {
         staff.setCustomerToken(
           (await staff.customers.signIn({ email: 'sam@kiez.example', password: 'staff-password' })).token,
         );
+        // The store's check-in window (opens 30 min before the slot) applies: first too early, then in time.
+        const early = await staff.checkIns.create({ qrToken: confirmed.qrToken }).catch((e: unknown) => e);
+        assert.ok(ConflictError.is(early) && early.code === 'check_in_not_open');
+        t.clock.set(Date.parse(slot.startsAt) - 10 * 60_000);
         await staff.checkIns.create({ qrToken: confirmed.qrToken });
         const staffReport = await staff.reports.drop(drop.id).catch((e: unknown) => e);
         assert.ok(AuthenticationError.is(staffReport));

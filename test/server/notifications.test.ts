@@ -443,6 +443,10 @@ for (const kind of databaseKinds) {
           assert.equal(confirmed.status, 200);
           await t.dropslot.notify();
           const mine = await t.call('GET', `/v1/rentals/${created.body.id}`, { token: ada.token });
+          // Picked up a day early: the store opens pickups 2 days ahead (its check-in setting).
+          await t.handle.db.execute(
+            sql`update stores set check_in_opens_minutes = ${2 * 24 * 60} where id = ${t.store.storeId}`,
+          );
           const pickedUp = await t.call('POST', '/v1/handovers', {
             token: staff.token,
             body: { qrToken: mine.body.qrToken },

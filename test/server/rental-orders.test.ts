@@ -144,7 +144,18 @@ for (const kind of databaseKinds) {
         assert.equal(assigned.body.schedules[0].assignedTo, staff.id);
         assert.equal(assigned.body.schedules[1].assignedTo, null);
 
-        // Pickup by staff, once.
+        // Pickup by staff, once — not before 2 h ahead of the rental's start (409 with the time it opens).
+        const early = await t.call('POST', '/v1/handovers', {
+          token: staff.token,
+          body: { qrToken: confirmed.body.qrToken },
+        });
+        assert.equal(early.status, 409);
+        assert.equal(early.body.code, 'check_in_not_open');
+        assert.equal(early.body.opensAt, new Date(Date.parse(period.start) - 2 * 3_600_000).toISOString());
+        // A store that lets pickups start earlier says so in its check-in setting (here: 2 days ahead).
+        await t.handle.db.execute(
+          sql`update stores set check_in_opens_minutes = ${2 * 24 * 60} where id = ${t.store.storeId}`,
+        );
         const pickup = await t.call('POST', '/v1/handovers', {
           token: staff.token,
           body: { qrToken: confirmed.body.qrToken },

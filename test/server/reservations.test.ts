@@ -45,6 +45,16 @@ for (const kind of databaseKinds) {
 
         const staff = await t.staff();
         t.clock.advance(5 * MIN);
+        // The slot starts tomorrow: check-in is not open yet, says when it opens (2 h before), and changes nothing.
+        const slotStart = Date.parse((await slot(t, slotIds[0]!)).startsAt);
+        const tooEarly = await t.call('POST', '/v1/check-ins', {
+          token: staff.token,
+          body: { qrToken: confirmed.body.qrToken },
+        });
+        assert.equal(tooEarly.status, 409);
+        assert.equal(tooEarly.body.code, 'check_in_not_open');
+        assert.equal(tooEarly.body.opensAt, new Date(slotStart - 120 * MIN).toISOString());
+        t.clock.set(slotStart - 30 * MIN);
         const first = await t.call('POST', '/v1/check-ins', {
           token: staff.token,
           body: { qrToken: confirmed.body.qrToken },

@@ -64,6 +64,11 @@ for (const kind of databaseKinds) {
           publishableKey: t.store.publishableKey,
           customerToken: staff.token,
         });
+        // Check-in opens 2 h before the slot (tomorrow): too early is a ConflictError that says when.
+        const early = await desk.checkIns.create({ qrToken: claimed.qrToken! }).catch((e: unknown) => e);
+        assert.ok(ConflictError.is(early) && early.code === 'check_in_not_open');
+        const slot = await alice.slots.retrieve(claimed.slotId);
+        t.clock.set(Date.parse(slot.startsAt) - 60_000);
         const checkIn = await desk.checkIns.create({ qrToken: claimed.qrToken! });
         assert.equal(checkIn.reservation.state, 'CHECKED_IN');
         const again = await desk.checkIns.create({ qrToken: claimed.qrToken! }).catch((e: unknown) => e);

@@ -20,6 +20,7 @@ import { loadOrder } from './rentals.js';
 import { EventType, recordEvent } from './events.js';
 import { minorDigits } from '../../../src/money.js';
 import { refundOnCancelInTx } from './refunds.js';
+import { assertWithin, windowAround } from './check-in-window.js';
 import { rentalTicket } from './desk.js';
 import type { Tokens } from './tokens.js';
 
@@ -380,6 +381,17 @@ export async function verifyHandover(
     let next: OrderStatus;
     if (type === 'pickup') {
       if (row.status !== 'confirmed') throw invalidState(row, 'picked up');
+      // A pickup is verified from the store's check-in lead (default 2 h) before the rental starts until it ends.
+      const [store] = await tx
+        .select({ opens: schema.stores.checkInOpensMinutes })
+        .from(schema.stores)
+        .where(eq(schema.stores.id, actor.storeId));
+      assertWithin(
+        windowAround(row.startsAt, row.endsAt, { opensMinutesBefore: store?.opens, closesMinutesAfter: 0 }),
+        now,
+        'Pickup of this rental',
+        { rentalOrderId: row.id },
+      );
       next = 'active';
       await tx.update(o).set({ status: next, updatedAt: now }).where(eq(o.id, row.id));
       await tx

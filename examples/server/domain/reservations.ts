@@ -28,6 +28,7 @@ import { audit, systemActor, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
 import { refundOnCancelInTx } from './refunds.js';
 import { EventType, recordEvent, reservationCreatedSql, reservationData } from './events.js';
+import { assertWithin, windowAround } from './check-in-window.js';
 
 type ReservationRow = typeof schema.reservations.$inferSelect;
 const r = schema.reservations;
@@ -701,6 +702,34 @@ export async function checkIn(db: Database, tokens: Tokens, actor: Actor, qrToke
   const id = tokens.verifyCheckInToken(qrToken);
   if (!id) throw new ApiError(400, ProblemCode.qrInvalid, 'This is not a valid DropSlot check-in code.');
   return transaction(db, async (tx) => {
+    // The check-in window of the slot (drop rule, store setting, default): a confirmed ticket outside it is 409.
+    const [ticket] = await rows<{
+      state: string;
+      starts_at: Date | string;
+      ends_at: Date | string;
+      rule: { checkInOpensMinutesBefore?: number; checkInClosesMinutesAfter?: number } | null;
+      opens: number | null;
+      closes: number | null;
+    }>(
+      tx,
+      sql`select r.state, s.start_time as starts_at, s.end_time as ends_at, d.reservation_rule as rule,
+            st.check_in_opens_minutes as opens, st.check_in_closes_minutes as closes
+          from reservations r join slots s on s.id = r.slot_id join drops d on d.id = r.drop_id
+          join stores st on st.id = r.store_id
+          where r.store_id = ${actor.storeId} and r.id = ${id}`,
+    );
+    if (ticket?.state === 'CONFIRMED') {
+      const window = windowAround(
+        new Date(ticket.starts_at),
+        new Date(ticket.ends_at),
+        {
+          opensMinutesBefore: ticket.rule?.checkInOpensMinutesBefore,
+          closesMinutesAfter: ticket.rule?.checkInClosesMinutesAfter,
+        },
+        { opensMinutesBefore: ticket.opens, closesMinutesAfter: ticket.closes },
+      );
+      assertWithin(window, now, 'Check-in for this slot', { reservationId: id });
+    }
     const [row] = await tx
       .update(r)
       .set({ state: 'CHECKED_IN', checkedInAt: now, updatedAt: now })
