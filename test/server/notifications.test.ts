@@ -395,6 +395,67 @@ for (const kind of databaseKinds) {
       );
     });
 
+    it('a rental receipt lists what was paid for: the period and each unit with its amount', () => {
+      const box = outbox();
+      return withApp(
+        kind,
+        async (t) => {
+          const ada = await customer(t);
+          const { productId } = await createRentalProduct(
+            t.handle.db,
+            t.store.storeId,
+            {
+              sku: `R-${Math.random().toString(36).slice(2, 8)}`,
+              name: 'Camera',
+              basePriceCents: 3500,
+              pricingUnit: 'day',
+              units: 2,
+            },
+            t.clock.now(),
+          );
+          const order = await t.call('POST', '/v1/rentals', {
+            token: ada.token,
+            body: {
+              items: [{ productId, quantity: 2 }],
+              start: new Date(START.getTime() + DAY).toISOString(),
+              end: new Date(START.getTime() + 3 * DAY).toISOString(),
+            },
+          });
+          assert.equal(order.status, 201, JSON.stringify(order.body));
+          const invoice = order.body.invoice as { id: string; amountDue: number };
+          const paymentId = '8f2c3a52-8d7b-4f55-9a3e-2a1d2b3c4d5e';
+          await transaction(t.handle.db, (tx) =>
+            recordEvent(tx, {
+              storeId: t.store.storeId,
+              type: 'payment.succeeded',
+              at: t.clock.now(),
+              userId: ada.id,
+              data: {
+                paymentId,
+                amount: invoice.amountDue,
+                currency: 'EUR',
+                invoiceId: invoice.id,
+                customerId: ada.id,
+              },
+            }),
+          );
+          await t.dropslot.notify();
+          const receipt = (await box.sent()).find((m) => m.template === 'payment_receipt');
+          assert.ok(receipt, 'a receipt was sent');
+          assert.match(
+            receipt.text,
+            /Paid for: your rental from Saturday, March 2, 2030 at 9:00\sAM to Monday, March 4, 2030 at 9:00\sAM:/,
+          );
+          const units = (order.body.items as { serial: string; amount: number }[])
+            .map((i) => `Camera (${i.serial}): €${(i.amount / 100).toFixed(2)}`)
+            .sort();
+          for (const line of units) assert.ok(receipt.text.includes(line), `${line} in\n${receipt.text}`);
+          assert.match(receipt.text, new RegExp(`payment of €${(invoice.amountDue / 100).toFixed(2)}`));
+        },
+        { notifications: { channel: box.channel } },
+      );
+    });
+
     it('cancels the reminder of a hold the sweeper expired, and of a rental picked up early', () => {
       const box = outbox();
       return withApp(

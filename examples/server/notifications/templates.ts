@@ -111,6 +111,27 @@ type Words = (
   image?: { cid: string; alt: string } | undefined;
 };
 
+/** The receipt's lines saying what was paid for: a drop's place and slot, or each rental line with its amount. */
+function paidFor(
+  d: TemplateFacts,
+  f: ReturnType<typeof formatters>,
+  words: {
+    place: (drop: string, slot: string) => string;
+    rental: (from: string, to: string) => string;
+    discount: string;
+  },
+): string[] {
+  if (d.dropName) return [words.place(d.dropName, f.time(d.slotStartsAt))];
+  const lines = Array.isArray(d.lines) ? (d.lines as { label: string; amount: number }[]) : [];
+  if (lines.length === 0) return [];
+  const discount = typeof d.discount === 'number' && d.discount > 0 ? d.discount : 0;
+  return [
+    words.rental(f.time(d.pickupAt), f.time(d.returnAt)),
+    ...lines.map((l) => `${l.label}: ${f.money(l.amount, d.currency)}`),
+    ...(discount > 0 ? [`${words.discount}: −${f.money(discount, d.currency)}`] : []),
+  ];
+}
+
 const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
   en: {
     reservation_confirmed: (d, f) => ({
@@ -157,6 +178,11 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
       subject: `Receipt: ${f.money(d.amount, d.currency)} paid`,
       lines: [
         `Thank you for your payment of ${f.money(d.amount, d.currency)}.`,
+        ...paidFor(d, f, {
+          place: (drop, slot) => `Paid for: your place for ${drop}, slot ${slot}.`,
+          rental: (from, to) => `Paid for: your rental from ${from} to ${to}:`,
+          discount: 'Discounts and points',
+        }),
         `Payment reference: ${d.paymentId}.`,
       ],
     }),
@@ -206,6 +232,11 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
       subject: `Beleg: ${f.money(d.amount, d.currency)} bezahlt`,
       lines: [
         `Vielen Dank für deine Zahlung von ${f.money(d.amount, d.currency)}.`,
+        ...paidFor(d, f, {
+          place: (drop, slot) => `Bezahlt: dein Platz für ${drop}, Zeitfenster ${slot}.`,
+          rental: (from, to) => `Bezahlt: deine Miete von ${from} bis ${to}:`,
+          discount: 'Rabatte und Punkte',
+        }),
         `Zahlungsreferenz: ${d.paymentId}.`,
       ],
     }),

@@ -393,8 +393,52 @@ export class Notifier {
         currency,
         ...(str(data.reservationId) && { reservationId: str(data.reservationId) }),
         ...(str(data.invoiceId) && { invoiceId: str(data.invoiceId) }),
+        ...(await this.#paidFor(tx, str(data.reservationId), str(data.invoiceId))),
       },
     });
+  }
+
+  /**
+   * What a payment paid for, for its receipt: a reservation's drop and slot, or a rental invoice's lines (product and
+   * unit, each amount), its period, and the discounts between the lines and the total.
+   */
+  async #paidFor(tx: Executor, reservationId: string | undefined, invoiceId: string | undefined) {
+    if (reservationId) {
+      const facts = await this.#reservationFacts(tx, reservationId);
+      if (!facts) return {};
+      return { dropName: facts.facts.dropName, slotStartsAt: facts.facts.slotStartsAt };
+    }
+    if (!invoiceId) return {};
+    const [invoice] = await tx
+      .select({
+        orderId: schema.invoices.rentalOrderId,
+        startsAt: schema.rentalOrders.startsAt,
+        endsAt: schema.rentalOrders.endsAt,
+        subtotal: schema.rentalOrders.subtotalCents,
+        total: schema.rentalOrders.totalCents,
+      })
+      .from(schema.invoices)
+      .innerJoin(schema.rentalOrders, eq(schema.rentalOrders.id, schema.invoices.rentalOrderId))
+      .where(eq(schema.invoices.id, invoiceId));
+    if (!invoice) return {};
+    const lines = await tx
+      .select({
+        name: schema.products.name,
+        serial: schema.inventoryItems.serial,
+        amount: schema.rentalItems.priceCents,
+      })
+      .from(schema.rentalItems)
+      .innerJoin(schema.products, eq(schema.products.id, schema.rentalItems.productId))
+      .innerJoin(schema.inventoryItems, eq(schema.inventoryItems.id, schema.rentalItems.inventoryItemId))
+      .where(eq(schema.rentalItems.rentalOrderId, invoice.orderId))
+      .orderBy(asc(schema.products.name), asc(schema.inventoryItems.serial));
+    return {
+      rentalOrderId: invoice.orderId,
+      pickupAt: invoice.startsAt.toISOString(),
+      returnAt: invoice.endsAt.toISOString(),
+      lines: lines.map((l) => ({ label: `${l.name} (${l.serial})`, amount: l.amount })),
+      discount: Math.max(0, invoice.subtotal - invoice.total),
+    };
   }
 
   /**
