@@ -1325,7 +1325,11 @@ for (const kind of databaseKinds) {
         assert.deepEqual(health.body, { status: 'ok' });
         const ready = await t.call('GET', '/readyz', { key: null });
         assert.equal(ready.status, 200);
-        assert.deepEqual(ready.body, { status: 'ready', database: kind });
+        assert.deepEqual(ready.body, {
+          status: 'ready',
+          database: kind,
+          checks: { draining: false, database: true, listening: true },
+        });
       }));
 
     it('publishes a valid OpenAPI 3.1 document listing every route, and renders it at /docs', () =>
