@@ -25,6 +25,7 @@ const dropslot = await createApp({
   operator: { token: config.operatorToken, publicUrl: config.publicUrl },
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
   webhooks: { allowPrivateUrls: config.webhookAllowPrivateUrls },
+  retention: config.retention,
   payments: config.stripe && { stripe: { ...config.stripe, returnUrl: `${config.publicUrl}/` } },
   extend(app) {
     // The demo store at the root URL, with the widgets embedded by their script tag. Without its keys (the database
@@ -34,6 +35,7 @@ const dropslot = await createApp({
         storeId: keys.storeId,
         publishableKey: keys.publishableKey,
         demo: { shopper: DEMO_SHOPPER, staff: DEMO_STAFF },
+        frameAncestors: config.storeFrameAncestors,
       });
     } else {
       app.get('/', (c) => c.html(landingPage(config.dataDir)));
