@@ -294,7 +294,15 @@ for (const kind of databaseKinds) {
         assert.equal(twice.status, 409);
         assert.equal(twice.body.code, 'invalid_state');
         const confirmed = await t.call('POST', `/v1/rentals/${second.id}/confirm`, sk);
-        await t.call('POST', '/v1/handovers', { ...sk, body: { qrToken: confirmed.body.qrToken } });
+        // The pickup is verified in its check-in window (opened here two days early), so the order is active.
+        await t.handle.db.execute(
+          sql`update stores set check_in_opens_minutes = ${2 * 24 * 60} where id = ${t.store.storeId}`,
+        );
+        const pickup = await t.call('POST', '/v1/handovers', {
+          ...sk,
+          body: { qrToken: confirmed.body.qrToken },
+        });
+        assert.equal(pickup.status, 201, JSON.stringify(pickup.body));
         const snapshot = await t.fingerprint();
         const late = await t.call('POST', `/v1/rentals/${second.id}/cancel`, sk);
         assert.equal(late.status, 409);
