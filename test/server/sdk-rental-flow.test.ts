@@ -77,6 +77,10 @@ for (const kind of databaseKinds) {
         });
         assert.equal(assigned.schedules[1]!.assignedTo, staff.id);
 
+        // Pickup is verified from its check-in window on (two hours before the rental starts).
+        const early = await desk.rentals.handovers.create({ qrToken: mine.qrToken }).catch((e: unknown) => e);
+        assert.ok(early instanceof ConflictError && early.code === 'check_in_not_open');
+        t.clock.set(Date.parse(mine.start));
         const pickup = await desk.rentals.handovers.create({ qrToken: mine.qrToken });
         assert.equal(pickup.rental.status, 'active');
         const again = await desk.rentals.handovers.create({ qrToken: mine.qrToken }).catch((e: unknown) => e);
