@@ -28,7 +28,18 @@ export const ListQuery = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
-/** One page of a list: the items and whether more follow. */
+/**
+ * The schema of one page of a list: the items and whether more follow, registered under `id` in the contract.
+ *
+ * @example
+ * ```ts
+ * import { Drop, Page } from 'dropslot/schemas';
+ *
+ * const DropPage = Page('DropPage', Drop);
+ * const page = DropPage.parse(await (await fetch('/v1/drops', { headers })).json());
+ * page.hasMore; // whether to ask for the next page with `startingAfter`
+ * ```
+ */
 export function Page<T extends z.ZodMiniType>(id: string, item: T) {
   return named(
     id,
