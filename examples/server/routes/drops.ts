@@ -183,11 +183,17 @@ export function dropRoutes(router: Router): void {
             live.updateWindow(dropId, new Date(drop.startsAt), new Date(drop.endsAt));
             await stream.write(live.frame('snapshot', StreamSnapshot.parse({ drop, slots: slots.data })));
           };
+          let pending: Uint8Array[] | undefined = [];
           const unsubscribe = live.subscribe(
             dropId,
             { startsAt: new Date(first.startsAt), endsAt: new Date(first.endsAt) },
             {
-              send: (frame) => void stream.write(frame).catch(() => {}),
+              // Every connection starts with its snapshot: frames heard while it is read wait for it (they are
+              // absolute values in commit order, so sending them after it converges on the latest state).
+              send: (frame) => {
+                if (pending) pending.push(frame);
+                else void stream.write(frame).catch(() => {});
+              },
               resync: () => void snapshot().catch(() => {}),
               close: (frame) =>
                 void stream
@@ -199,6 +205,9 @@ export function dropRoutes(router: Router): void {
           stream.onAbort(unsubscribe);
           await stream.write('retry: 2000\n\n');
           await snapshot();
+          const heard = pending;
+          pending = undefined;
+          for (const frame of heard) await stream.write(frame);
           while (!stream.aborted && !stream.closed) {
             await stream.sleep(HEARTBEAT_MS);
             await stream.write(': ping\n\n');
