@@ -7,7 +7,7 @@ import {
   type SignIn,
   type SignUp,
 } from '../schemas/customers.js';
-import { CustomerDropState } from '../schemas/customer-state.js';
+import { CustomerDropState, CustomerRentalState } from '../schemas/customer-state.js';
 import { seg } from './shared.js';
 
 /**
@@ -47,6 +47,21 @@ export interface CustomersResource {
    * ```
    */
   dropState(dropId: string, options?: RequestOptions): Promise<CustomerDropState>;
+  /**
+   * The signed-in customer's open rentals of a product (`GET /v1/customers/me/products/{productId}/rentals`): orders
+   * to pay or confirm, to pick up or to return, soonest pickup first, each with its next handover code. Restore a
+   * checkout from it after a reload.
+   *
+   * @example
+   * ```ts
+   * import { createClient } from 'dropslot';
+   *
+   * const client = createClient({ baseUrl: 'https://api.example.com', publishableKey: 'pk_test_123', customerToken });
+   * const { orders } = await client.customers.rentalState(productId);
+   * const due = orders.find((order) => order.status === 'pending_payment');
+   * ```
+   */
+  rentalState(productId: string, options?: RequestOptions): Promise<CustomerRentalState>;
 }
 
 export function customersResource(t: Transport): CustomersResource {
@@ -61,6 +76,15 @@ export function customersResource(t: Transport): CustomersResource {
     dropState: (dropId, options) =>
       t.request(
         { method: 'GET', path: `customers/me/drops/${seg(dropId)}`, schema: CustomerDropState },
+        options,
+      ),
+    rentalState: (productId, options) =>
+      t.request(
+        {
+          method: 'GET',
+          path: `customers/me/products/${seg(productId)}/rentals`,
+          schema: CustomerRentalState,
+        },
         options,
       ),
   };

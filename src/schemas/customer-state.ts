@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { Id } from './common.js';
 import { named } from './registry.js';
+import { RentalOrder } from './rentals.js';
 import { Reservation } from './reservations.js';
 import { WaitlistEntry } from './waitlist.js';
 
@@ -20,3 +21,21 @@ export const CustomerDropState = named(
   }),
 );
 export type CustomerDropState = z.infer<typeof CustomerDropState>;
+
+/**
+ * The signed-in customer's rentals of one product, read by `GET /customers/me/products/{id}/rentals`: what
+ * `<rental-checkout>` restores after a reload, in a new tab or on another device.
+ */
+export const CustomerRentalState = named(
+  'CustomerRentalState',
+  "The signed-in customer's rental orders of one product that still need them: to pay or confirm, to pick up, or to return.",
+  z.object({
+    productId: Id,
+    /**
+     * Orders with a unit of the product that are `pending_payment` or `confirmed` and not over yet, or picked up
+     * (`active`, `overdue`); soonest pickup first, at most 50. Each carries its next handover code (`qrToken`).
+     */
+    orders: z.array(RentalOrder),
+  }),
+);
+export type CustomerRentalState = z.infer<typeof CustomerRentalState>;

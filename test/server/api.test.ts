@@ -1403,6 +1403,7 @@ for (const kind of databaseKinds) {
           'PATCH /v1/rentals/{id}/schedules/{scheduleId}',
           'POST /v1/handovers',
           'GET /v1/customers/me/loyalty',
+          'GET /v1/customers/me/products/{id}/rentals',
           'GET /v1/subscription-plans',
           'POST /v1/categories',
           'GET /v1/products/{id}/units',

@@ -5,6 +5,7 @@ import {
   Category,
   CategoryCreate,
   CategoryTree,
+  CustomerRentalState,
   InventoryItem,
   InventoryItemCreate,
   InventoryItemList,
@@ -53,6 +54,7 @@ import {
   updatePromotion,
 } from '../domain/offers.js';
 import { createCategory, createUnit, listUnits, updateUnit } from '../domain/inventory.js';
+import { customerRentalState } from '../domain/customer-state.js';
 import { settleRefunds } from '../domain/payments.js';
 import { withUsedTicket } from '../domain/desk.js';
 import {
@@ -378,6 +380,44 @@ export function rentalRoutes(router: Router): void {
           body.assignedTo,
           services.clock.now(),
         ),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/customers/me/products/:id/rentals',
+        operationId: 'getMyProductRentals',
+        summary: "The signed-in customer's open rentals of a product",
+        description:
+          "What `<rental-checkout>` restores after a reload, in a new tab or on another device: the customer's orders " +
+          'with a unit of the product that still need them — `pending_payment` or `confirmed` and not over yet, or ' +
+          'picked up (`active`, `overdue`) — soonest pickup first, each with its next handover `qrToken`. Always the ' +
+          "token's own customer, staff included.",
+        tag: 'Customers',
+        access: 'customer',
+        success: {
+          status: 200,
+          schema: CustomerRentalState,
+          description: 'The customer’s open rentals of the product.',
+        },
+        errors: [404],
+      },
+      async ({ services, auth, params }) => {
+        if (!auth.userId) {
+          throw new ApiError(
+            401,
+            ProblemCode.customerTokenRequired,
+            'Send `X-Customer-Token`: this read is yours.',
+          );
+        }
+        return customerRentalState(
+          services.db,
+          services.tokens,
+          auth.storeId,
+          auth.userId,
+          params.id!,
+          services.clock.now(),
+        );
+      },
     )
     .add(
       {
