@@ -153,6 +153,8 @@ const LAZY_RESOURCES = {
     'branchesResource',
     'storeCustomersResource',
     'reportsResource',
+    'apiKeysResource',
+    'membersResource',
   ],
 };
 

@@ -15,14 +15,18 @@ import { notificationsResource, type NotificationsResource } from './resources/n
 import { webhookEndpointsResource, type WebhookEndpointsResource } from './resources/webhook-endpoints.js';
 import { auditLogsResource, type AuditLogsResource } from './resources/audit-logs.js';
 import {
+  apiKeysResource,
   branchesResource,
+  membersResource,
   invitationsResource,
   reportsResource,
   storeCustomersResource,
   storeSettingsResource,
   storesResource,
+  type ApiKeysResource,
   type BranchesResource,
   type InvitationsResource,
+  type MembersResource,
   type ReportsResource,
   type StoreCustomersResource,
   type StoreSettingsResource,
@@ -161,6 +165,10 @@ export interface DropSlotClient {
   readonly storeCustomers: StoreCustomersResource;
   /** `/v1/reports/…` and the CSV exports `/v1/exports/…` (secret key or owner). */
   readonly reports: ReportsResource;
+  /** `/v1/api-keys`: list, create, change, revoke and roll the store's keys (secret key or owner). */
+  readonly apiKeys: ApiKeysResource;
+  /** `/v1/members`: the store's team — invite, change role, remove (secret key or owner). */
+  readonly members: MembersResource;
   /** Server time estimated from `/v1/time` probes. Call `clock.sync()` once before relying on it. */
   readonly clock: ServerClock;
   /** The customer token sent as `X-Customer-Token`, or `null`. */
@@ -230,6 +238,8 @@ export function createClient(options: ClientOptions): DropSlotClient {
     branches: branchesResource(transport),
     storeCustomers: storeCustomersResource(transport),
     reports: reportsResource(transport),
+    apiKeys: apiKeysResource(transport),
+    members: membersResource(transport),
     // Probes are not retried: a retried probe's round trip says nothing about the offset.
     clock: createServerClock({ probe: async (signal) => (await time.now({ signal, maxRetries: 0 })).now }),
     get customerToken() {

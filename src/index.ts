@@ -43,8 +43,10 @@ export type { NotificationsResource } from './resources/notifications.js';
 export type { WebhookDeliveriesResource, WebhookEndpointsResource } from './resources/webhook-endpoints.js';
 export type { AuditLogsResource } from './resources/audit-logs.js';
 export type {
+  ApiKeysResource,
   BranchesResource,
   InvitationsResource,
+  MembersResource,
   ReportsResource,
   StoreCustomersResource,
   StoreSettingsResource,
@@ -210,6 +212,14 @@ export type {
 } from './schemas/webhooks.js';
 export type { AuditLog, AuditLogList, AuditLogListQuery } from './schemas/audit.js';
 export type {
+  ApiKey,
+  ApiKeyCreate,
+  ApiKeyKind,
+  ApiKeyList,
+  ApiKeyRoll,
+  ApiKeyRolled,
+  ApiKeyUpdate,
+  ApiKeyWithSecret,
   BranchCreate,
   BranchHours,
   BranchHoursQuery,
@@ -228,6 +238,13 @@ export type {
   Invitation,
   InvitationAccept,
   InvitationAccepted,
+  Member,
+  MemberInvite,
+  MemberInvited,
+  MemberList,
+  MemberRemoved,
+  MemberRole,
+  MemberUpdate,
   OpeningException,
   RentalReport,
   RentalReportQuery,

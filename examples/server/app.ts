@@ -45,6 +45,8 @@ import { storeRoutes, type OperatorOptions } from './routes/stores.js';
 import { branchRoutes } from './routes/branches.js';
 import { merchantCustomerRoutes } from './routes/merchant-customers.js';
 import { reportRoutes } from './routes/reports.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { memberRoutes } from './routes/members.js';
 import { processRefunds } from './domain/payments.js';
 import type { PaymentProvider } from './payments/provider.js';
 import { TestProvider, TEST_SIGNATURE_HEADER, type TestProviderOptions } from './payments/test-provider.js';
@@ -259,6 +261,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     );
   });
 
+  const channel = options.notifications?.channel ?? new LogChannel(log);
   const router = new Router(app);
   catalogRoutes(router);
   dropRoutes(router);
@@ -273,6 +276,11 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   branchRoutes(router);
   merchantCustomerRoutes(router);
   reportRoutes(router);
+  apiKeyRoutes(router);
+  memberRoutes(router, {
+    channel: channel.kind,
+    publicUrl: options.operator?.publicUrl ?? (options.publicUrl || undefined),
+  });
   // The test provider's signed events reach the same inbound webhook route as Stripe's, in process.
   testProvider.attach(async (body, signature) => {
     const response = await app.request('/v1/webhooks/test', {
@@ -289,13 +297,11 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   ticketLinkPage(app);
   options.extend?.(app);
 
-  const notifier = new Notifier(
-    services.db,
-    clock,
-    options.notifications?.channel ?? new LogChannel(log),
-    log,
-    { tokens: services.tokens, publicUrl: options.publicUrl, ...options.notifications },
-  );
+  const notifier = new Notifier(services.db, clock, channel, log, {
+    tokens: services.tokens,
+    publicUrl: options.publicUrl,
+    ...options.notifications,
+  });
   const notify = () => notifier.pass();
   const retention = retentionSettings(options.retention);
   const purge = () => purgeExpired(services, retention);

@@ -3,6 +3,10 @@ import { errorFromStatus } from '../errors.js';
 import type { Transport } from '../internal/transport.js';
 import { Problem, type ListQuery } from '../schemas/common.js';
 import {
+  ApiKey,
+  ApiKeyList,
+  ApiKeyRolled,
+  ApiKeyWithSecret,
   BranchDeleted,
   BranchHours,
   BranchList,
@@ -12,9 +16,16 @@ import {
   CustomerList,
   DropReport,
   InvitationAccepted,
+  Member,
+  MemberInvited,
+  MemberList,
+  MemberRemoved,
   RentalReport,
   StoreCreated,
   StoreSettings,
+  type ApiKeyCreate,
+  type ApiKeyRoll,
+  type ApiKeyUpdate,
   type BranchCreate,
   type BranchHoursQuery,
   type BranchUpdate,
@@ -23,6 +34,8 @@ import {
   type ExportKind,
   type ExportQuery,
   type InvitationAccept,
+  type MemberInvite,
+  type MemberUpdate,
   type RentalReportQuery,
   type StoreCreate,
   type StoreSettingsUpdate,
@@ -157,6 +170,97 @@ export interface ReportsResource {
     query?: ExportQuery,
     options?: Pick<RequestOptions, 'signal'>,
   ): Promise<ReadableStream<Uint8Array>>;
+}
+
+/**
+ * API keys (`/v1/api-keys`, secret key or an owner): list, create, change, revoke and roll. A key itself is in the
+ * answer of `create` and `roll` only (`secret`); lists show its first characters (`prefix`).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', secretKey: process.env.DROPSLOT_SECRET_KEY! });
+ * const widget = await client.apiKeys.create({
+ *   kind: 'publishable', label: 'Shop widgets', allowedOrigins: ['https://shop.example'],
+ * });
+ * // Replace this server's secret key; the old one keeps working for an hour.
+ * const rolled = await client.apiKeys.roll(oldKeyId, { expiresPreviousAfter: 3600 });
+ * console.log(widget.secret, rolled.secret, rolled.previous.expiresAt);
+ * ```
+ */
+export interface ApiKeysResource {
+  list(query?: ListQuery, options?: RequestOptions): ListPromise<ApiKey>;
+  retrieve(id: string, options?: RequestOptions): Promise<ApiKey>;
+  /** Makes a key; the answer's `secret` is the key itself, shown only now. */
+  create(body: ApiKeyCreate, options?: RequestOptions): Promise<ApiKeyWithSecret>;
+  /** Changes the label or (publishable keys) the allowed origins. `ConflictError` `api_key_inactive` if revoked or expired. */
+  update(id: string, body: ApiKeyUpdate, options?: RequestOptions): Promise<ApiKey>;
+  /** Refused at once on every process. `ConflictError` `last_secret_key` for the last secret key: roll it instead. */
+  revoke(id: string, options?: RequestOptions): Promise<ApiKey>;
+  /**
+   * A new key replacing this one (`secret` shown only now); the old one works `expiresPreviousAfter` seconds more
+   * (default 86400; 0 stops it now). `ConflictError` `api_key_rolled` if rolled already, `api_key_inactive` if revoked.
+   */
+  roll(id: string, body?: ApiKeyRoll, options?: RequestOptions): Promise<ApiKeyRolled>;
+}
+
+/**
+ * The store's team (`/v1/members`, secret key or an owner): members with the `owner` or `staff` role. `invite` sends
+ * a signed, expiring link by mail; the invitee accepts with `client.invitations.accept`.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', secretKey: process.env.DROPSLOT_SECRET_KEY! });
+ * const sam = await client.members.invite({ email: 'sam@shop.example', name: 'Sam', role: 'staff' });
+ * await client.members.update(sam.id, { role: 'owner' });
+ * for await (const member of client.members.list()) console.log(member.email, member.role, member.status);
+ * ```
+ */
+export interface MembersResource {
+  list(query?: ListQuery, options?: RequestOptions): ListPromise<Member>;
+  retrieve(id: string, options?: RequestOptions): Promise<Member>;
+  /** Invites (or re-sends to) an e-mail. `ConflictError` `member_exists` if they are a member already. */
+  invite(body: MemberInvite, options?: RequestOptions): Promise<MemberInvited>;
+  /** Changes the role. `ConflictError` `last_owner` when it would leave the store without an owner. */
+  update(id: string, body: MemberUpdate, options?: RequestOptions): Promise<Member>;
+  /** Removes from the team, effective at once. `ConflictError` `last_owner` for the last owner. */
+  del(id: string, options?: RequestOptions): Promise<MemberRemoved>;
+}
+
+export function apiKeysResource(t: Transport): ApiKeysResource {
+  return {
+    list: (query, options) => list(t, 'api-keys', ApiKeyList, query, options),
+    retrieve: (id, options) =>
+      t.request({ method: 'GET', path: `api-keys/${seg(id)}`, schema: ApiKey }, options),
+    create: (body, options) =>
+      t.request({ method: 'POST', path: 'api-keys', body, schema: ApiKeyWithSecret }, options),
+    update: (id, body, options) =>
+      t.request({ method: 'PATCH', path: `api-keys/${seg(id)}`, body, schema: ApiKey }, options),
+    revoke: (id, options) =>
+      t.request({ method: 'POST', path: `api-keys/${seg(id)}/revoke`, schema: ApiKey }, options),
+    roll: (id, body, options) =>
+      t.request(
+        { method: 'POST', path: `api-keys/${seg(id)}/roll`, body: body ?? {}, schema: ApiKeyRolled },
+        options,
+      ),
+  };
+}
+
+export function membersResource(t: Transport): MembersResource {
+  return {
+    list: (query, options) => list(t, 'members', MemberList, query, options),
+    retrieve: (id, options) =>
+      t.request({ method: 'GET', path: `members/${seg(id)}`, schema: Member }, options),
+    invite: (body, options) =>
+      t.request({ method: 'POST', path: 'members/invitations', body, schema: MemberInvited }, options),
+    update: (id, body, options) =>
+      t.request({ method: 'PATCH', path: `members/${seg(id)}`, body, schema: Member }, options),
+    del: (id, options) =>
+      t.request({ method: 'DELETE', path: `members/${seg(id)}`, schema: MemberRemoved }, options),
+  };
 }
 
 export function storesResource(t: Transport): StoresResource {

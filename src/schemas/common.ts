@@ -138,6 +138,16 @@ export const ProblemCode = {
   providerError: 'provider_error',
   invitationInvalid: 'invitation_invalid',
   invitationUsed: 'invitation_used',
+  /** The change would leave the store without an owner (removing or demoting its last one). */
+  lastOwner: 'last_owner',
+  /** The change would leave the store without a secret key that does not expire (roll it instead). */
+  lastSecretKey: 'last_secret_key',
+  /** The e-mail already belongs to a member of the store; change their role instead. */
+  memberExists: 'member_exists',
+  /** The API key is revoked or expired: it cannot be changed or rolled. */
+  apiKeyInactive: 'api_key_inactive',
+  /** The API key was rolled already: roll its successor, or revoke it to end the overlap now. */
+  apiKeyRolled: 'api_key_rolled',
   internal: 'internal_error',
   /** The server cannot answer now (draining for a restart, database unreachable); retry after `Retry-After`. */
   unavailable: 'service_unavailable',

@@ -396,3 +396,163 @@ export type ExportKind = z.infer<typeof ExportKind>;
 /** Query of the CSV exports: optional creation period `[from, to)`. */
 export const ExportQuery = z.object({ from: z.optional(Timestamp), to: z.optional(Timestamp) });
 export type ExportQuery = z.infer<typeof ExportQuery>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// API keys
+// ---------------------------------------------------------------------------------------------------------------
+
+/** `publishable` (`pk_…`, safe in pages) or `secret` (`sk_…`, servers only). */
+export const ApiKeyKind = z.enum(['publishable', 'secret']);
+export type ApiKeyKind = z.infer<typeof ApiKeyKind>;
+
+/**
+ * An origin as browsers send it in `Origin`: `https://shop.example` or `http://localhost:3000` (scheme, host, optional
+ * port; no path, no trailing slash), compared exactly.
+ */
+const Origin = z
+  .string()
+  .check(
+    z.maxLength(300),
+    z.regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'Give an origin: scheme://host[:port]'),
+  );
+const Origins = z.array(Origin).check(z.maxLength(20));
+const label = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+
+/** An API key as listed: never the key itself (it is shown once, when made), only its first characters. */
+export const ApiKey = named(
+  'ApiKey',
+  'An API key of the store: kind, first characters, label, allowed origins and state. The key itself is never shown again.',
+  z.object({
+    id: Id,
+    kind: ApiKeyKind,
+    /** The first 12 characters of the key (`sk_test_Ab3x`), to tell keys apart. */
+    prefix: z.string(),
+    label: z.nullable(z.string()),
+    /** Origins whose pages may use a publishable key (empty: any origin). Always empty for secret keys. */
+    allowedOrigins: z.array(z.string()),
+    /** `active`; `expiring` (rolled, accepted until `expiresAt`); `expired`; `revoked`. */
+    status: z.enum(['active', 'expiring', 'expired', 'revoked']),
+    createdAt: Timestamp,
+    revokedAt: z.nullable(Timestamp),
+    /** When a rolled key stops being accepted. */
+    expiresAt: z.nullable(Timestamp),
+    /** The key that replaced this one when it was rolled. */
+    replacedBy: z.nullable(Id),
+  }),
+);
+export type ApiKey = z.infer<typeof ApiKey>;
+
+/** An API key with the key itself, as answered by create and roll (the only times it is shown). */
+export const ApiKeyWithSecret = named(
+  'ApiKeyWithSecret',
+  'A new API key with the key itself (`pk_…` or `sk_…`): shown only in this answer, stored hashed.',
+  z.extend(ApiKey, { secret: z.string() }),
+);
+export type ApiKeyWithSecret = z.infer<typeof ApiKeyWithSecret>;
+
+export const ApiKeyList = Page('ApiKeyList', ApiKey);
+export type ApiKeyList = z.infer<typeof ApiKeyList>;
+
+/** Body of `POST /v1/api-keys`. */
+export const ApiKeyCreate = named(
+  'ApiKeyCreate',
+  'A new API key: its kind, a label, and for a publishable key the origins allowed to use it.',
+  z.strictObject({
+    kind: ApiKeyKind,
+    label: z.optional(label),
+    /** Publishable keys only: origins whose pages may use the key (empty or left out: any origin). */
+    allowedOrigins: z.optional(Origins),
+  }),
+);
+export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
+
+/** Body of `PATCH /v1/api-keys/{id}`. */
+export const ApiKeyUpdate = named(
+  'ApiKeyUpdate',
+  'A change to an API key: its label (null clears it) or, for a publishable key, its allowed origins.',
+  z.strictObject({
+    label: z.optional(z.nullable(label)),
+    allowedOrigins: z.optional(Origins),
+  }),
+);
+export type ApiKeyUpdate = z.infer<typeof ApiKeyUpdate>;
+
+/** Body of `POST /v1/api-keys/{id}/roll` (optional). */
+export const ApiKeyRoll = named(
+  'ApiKeyRoll',
+  'How long the rolled key keeps working beside its successor: 0 (stops now) to 7 days, default 24 h.',
+  z.strictObject({
+    /** Seconds the old key is still accepted; `0` stops it at once. @default 86400 */
+    expiresPreviousAfter: z.optional(z.int().check(z.minimum(0), z.maximum(7 * 86_400))),
+  }),
+);
+export type ApiKeyRoll = z.infer<typeof ApiKeyRoll>;
+
+/** Answer of `POST /v1/api-keys/{id}/roll`: the new key (shown once) and the old one with its expiry. */
+export const ApiKeyRolled = named(
+  'ApiKeyRolled',
+  'The key that replaces a rolled one (with the key itself, shown only now), and the rolled key with its expiry.',
+  z.extend(ApiKeyWithSecret, { previous: ApiKey }),
+);
+export type ApiKeyRolled = z.infer<typeof ApiKeyRolled>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Team members
+// ---------------------------------------------------------------------------------------------------------------
+
+/** `owner` (everything, keys and team included) or `staff` (check-in, handovers, the desk). */
+export const MemberRole = z.enum(['owner', 'staff']);
+export type MemberRole = z.infer<typeof MemberRole>;
+
+/** A member of the store's team. */
+export const Member = named(
+  'Member',
+  'A member of the store team: a user with the owner or staff role; `invited` until they accept and set a password.',
+  z.object({
+    /** The member's user id. */
+    id: Id,
+    email: z.nullable(z.string()),
+    name: z.nullable(z.string()),
+    role: MemberRole,
+    /** `invited` (no password yet), `active`, or `disabled` (the account is disabled). */
+    status: z.enum(['invited', 'active', 'disabled']),
+    /** When they got their role. */
+    createdAt: Timestamp,
+  }),
+);
+export type Member = z.infer<typeof Member>;
+
+export const MemberList = Page('MemberList', Member);
+export type MemberList = z.infer<typeof MemberList>;
+
+/** Body of `POST /v1/members/invitations`. */
+export const MemberInvite = named(
+  'MemberInvite',
+  'An invitation to the team: the e-mail it goes to, the name, and the role.',
+  z.strictObject({
+    email,
+    name: z.optional(text(200)),
+    role: MemberRole,
+  }),
+);
+export type MemberInvite = z.infer<typeof MemberInvite>;
+
+/** Answer of `POST /v1/members/invitations`: the member and the notification that carries the invitation. */
+export const MemberInvited = named(
+  'MemberInvited',
+  'The invited member and the id of the notification that carries the mail (see `GET /v1/notifications`).',
+  z.extend(Member, { notificationId: Id }),
+);
+export type MemberInvited = z.infer<typeof MemberInvited>;
+
+/** Body of `PATCH /v1/members/{id}`. */
+export const MemberUpdate = named('MemberUpdate', 'A change of role.', z.strictObject({ role: MemberRole }));
+export type MemberUpdate = z.infer<typeof MemberUpdate>;
+
+/** Answer of `DELETE /v1/members/{id}`. */
+export const MemberRemoved = named(
+  'MemberRemoved',
+  'A member removed from the team (their account stays; their owner or staff role is gone).',
+  z.object({ id: Id, deleted: z.literal(true) }),
+);
+export type MemberRemoved = z.infer<typeof MemberRemoved>;

@@ -14,6 +14,7 @@ export const NotificationTemplateName = z.enum([
   'rental_pickup_reminder',
   'rental_return_reminder',
   'payment_receipt',
+  'member_invitation',
 ]);
 export type NotificationTemplateName = z.infer<typeof NotificationTemplateName>;
 

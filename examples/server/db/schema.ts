@@ -151,9 +151,18 @@ export const apiKeys = pgTable(
     label: text('label'),
     createdAt: createdAt(),
     revokedAt: ts('revoked_at'),
+    /** When a rolled key stops working (0014): the overlap in which both it and its successor are accepted. */
+    expiresAt: ts('expires_at'),
+    /** The key that replaced this one when it was rolled (0014). */
+    replacedById: uuid('replaced_by_id'),
   },
   (t) => [
     unique('api_keys_key_hash_key').on(t.keyHash),
+    foreignKey({
+      name: 'api_keys_replaced_by_fkey',
+      columns: [t.replacedById],
+      foreignColumns: [t.id],
+    }).onDelete('set null'),
     check('api_keys_kind_check', sql`${t.kind} in ('publishable', 'secret')`),
     index('api_keys_store_idx').on(t.storeId),
   ],

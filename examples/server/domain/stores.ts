@@ -179,6 +179,15 @@ export async function acceptInvitation(
         ),
       )
       .returning();
+    // An invitation of someone removed from the team before they accepted is void.
+    const [member] = updated
+      ? await rows<{ one: number }>(
+          tx,
+          sql`select 1 as one from user_roles ur join roles r on r.id = ur.role_id
+              where ur.user_id = ${userId} and ur.store_id = ${storeId} and r.code in ('owner', 'staff')`,
+        )
+      : [];
+    if (updated && !member) throw invitationInvalid();
     if (!updated) {
       throw new ApiError(
         409,

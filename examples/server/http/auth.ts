@@ -25,10 +25,17 @@ interface CachedKey {
   until: number;
 }
 
+/** Whether a key row has passed its `expiresAt` (a rolled key after its overlap) at `now`. */
+export function isExpired(row: { expiresAt: Date | null }, now: Date): boolean {
+  return row.expiresAt !== null && row.expiresAt.getTime() <= now.getTime();
+}
+
 /**
  * Looks keys up by hash, caching hits and misses so the hot path skips the database. A revoked or changed key is
  * dropped from every process's cache by its notice on the events channel (`forget`, wired in `createApp`); the TTL
- * is only a backstop for a notice lost while a LISTEN connection reconnects.
+ * is only a backstop for a notice lost while a LISTEN connection reconnects. A cached row carries its `expiresAt`,
+ * which callers compare with the clock on every request (`isExpired`), so a rolled key stops at its expiry to the
+ * millisecond, with no notice and no TTL involved.
  */
 export class KeyCache {
   #cache = new Map<string, CachedKey>();
@@ -121,6 +128,13 @@ export async function authenticate(
   }
   const row = await services.keys.lookup(services, key);
   if (!row) throw new ApiError(401, ProblemCode.invalidApiKey, 'The API key is unknown or revoked.');
+  if (isExpired(row, services.clock.now())) {
+    throw new ApiError(
+      401,
+      ProblemCode.invalidApiKey,
+      'The API key has expired: it was rolled, and its overlap has ended. Use the key that replaced it.',
+    );
+  }
   const kind = row.kind as Auth['keyKind'];
   if ((kind === 'publishable') !== key.startsWith('pk_')) {
     throw new ApiError(401, ProblemCode.invalidApiKey, 'The API key is unknown or revoked.');

@@ -15,6 +15,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/index.js';
+import { isExpired } from './auth.js';
 import type { AppEnv } from './context.js';
 import type { Services } from '../services.js';
 
@@ -43,6 +44,7 @@ export class PreflightOrigins {
     const found = await rows<{ one: number }>(
       services.db,
       sql`select 1 as one from api_keys where kind = 'publishable' and revoked_at is null
+          and (expires_at is null or expires_at > ${services.clock.now().toISOString()}::timestamptz)
           and (allowed_origins = '[]'::jsonb or allowed_origins ? ${origin}) limit 1`,
     );
     if (this.#known.size > 10_000) this.#known.clear();
@@ -76,7 +78,7 @@ export function cors(preflights: PreflightOrigins): MiddlewareHandler<AppEnv> {
     if (!key) return;
     const services = c.get('services');
     const row = await services.keys.lookup(services, key);
-    if (!row || row.kind !== 'publishable') return;
+    if (!row || row.kind !== 'publishable' || isExpired(row, services.clock.now())) return;
     if (row.allowedOrigins.length > 0 && !row.allowedOrigins.includes(origin)) return;
     headers.set('access-control-allow-origin', origin);
     headers.set('access-control-expose-headers', EXPOSE);

@@ -12,6 +12,8 @@ export const NotificationTemplate = {
   rentalPickupReminder: 'rental_pickup_reminder',
   rentalReturnReminder: 'rental_return_reminder',
   paymentReceipt: 'payment_receipt',
+  /** An invitation to the store's team (queued by `POST /v1/members/invitations`, not derived from an event). */
+  memberInvitation: 'member_invitation',
 } as const;
 export type NotificationTemplate = (typeof NotificationTemplate)[keyof typeof NotificationTemplate];
 
@@ -45,6 +47,11 @@ export interface TemplateFacts {
   ticketUrl?: string;
   /** Added when the message is sent: the Content-ID of the attached QR code image. */
   qrCid?: string;
+  /** A team invitation's role (`owner` or `staff`). */
+  role?: string;
+  /** Added when the message is sent, never stored: the signed invitation link and when it expires. */
+  invitationUrl?: string;
+  invitationExpiresAt?: string;
   [key: string]: unknown;
 }
 
@@ -186,6 +193,26 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
         `Payment reference: ${d.paymentId}.`,
       ],
     }),
+    member_invitation: (d, f) => {
+      const role = d.role === 'owner' ? 'an owner' : 'a staff member';
+      return d.invitationUrl
+        ? {
+            subject: `You are invited to the team of ${d.storeName}`,
+            lines: [
+              `${d.storeName} invites you to its team as ${role}.`,
+              `Open the link below to set your password. It works once, until ${f.time(d.invitationExpiresAt)}.`,
+              `If you did not expect this invitation, ignore this message.`,
+            ],
+            link: { label: 'Accept the invitation', url: d.invitationUrl },
+          }
+        : {
+            subject: `You joined the team of ${d.storeName}`,
+            lines: [
+              `You were added to the team of ${d.storeName} as ${role}.`,
+              `Sign in with the e-mail address and password of your account.`,
+            ],
+          };
+    },
   },
   de: {
     reservation_confirmed: (d, f) => ({
@@ -240,6 +267,26 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
         `Zahlungsreferenz: ${d.paymentId}.`,
       ],
     }),
+    member_invitation: (d, f) => {
+      const role = d.role === 'owner' ? 'Inhaber oder Inhaberin' : 'Teammitglied';
+      return d.invitationUrl
+        ? {
+            subject: `Einladung in das Team von ${d.storeName}`,
+            lines: [
+              `${d.storeName} lädt dich als ${role} in das Team ein.`,
+              `Öffne den Link unten, um dein Passwort festzulegen. Er gilt einmal, bis ${f.time(d.invitationExpiresAt)}.`,
+              `Wenn du diese Einladung nicht erwartet hast, ignoriere diese Nachricht.`,
+            ],
+            link: { label: 'Einladung annehmen', url: d.invitationUrl },
+          }
+        : {
+            subject: `Du bist jetzt im Team von ${d.storeName}`,
+            lines: [
+              `Du wurdest als ${role} in das Team von ${d.storeName} aufgenommen.`,
+              `Melde dich mit der E-Mail-Adresse und dem Passwort deines Kontos an.`,
+            ],
+          };
+    },
   },
 };
 

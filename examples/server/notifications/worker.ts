@@ -17,6 +17,7 @@ import { schema, transaction, type Database, type Executor } from '../db/index.j
 import type { Logger } from '../services.js';
 import type { Attachment, Channel } from './channel.js';
 import type { Tokens } from '../domain/tokens.js';
+import { signInvitation } from '../domain/stores.js';
 import { qrPng } from './qr-png.js';
 import { ticketLink } from './ticket-link.js';
 import {
@@ -536,9 +537,14 @@ export class Notifier {
       .returning();
   }
 
-  /** Why a due reminder no longer applies, if it does not. */
+  /** Why a due reminder (or a team invitation) no longer applies, if it does not. */
   async #obsolete(row: typeof n.$inferSelect, now: Date): Promise<string | undefined> {
     if (!row.entityId) return undefined;
+    if (row.template === NotificationTemplate.memberInvitation) {
+      const member = await this.#invitee(row);
+      if (!member) return 'the invitation was withdrawn';
+      return undefined;
+    }
     if (row.template === NotificationTemplate.holdExpiring) {
       const [hold] = await this.db
         .select({ state: schema.reservations.state, expiresAt: schema.reservations.expiresAt })
@@ -566,14 +572,58 @@ export class Notifier {
   }
 
   /**
+   * The invitee of a team invitation if they still are an active member of the store: their current role, and whether
+   * they have yet to set a password.
+   */
+  async #invitee(row: typeof n.$inferSelect) {
+    const found = await this.db
+      .select({ code: schema.roles.code, pending: sql<boolean>`${schema.users.passwordHash} is null` })
+      .from(schema.users)
+      .innerJoin(schema.userRoles, eq(schema.userRoles.userId, schema.users.id))
+      .innerJoin(schema.roles, eq(schema.roles.id, schema.userRoles.roleId))
+      .where(
+        and(
+          eq(schema.users.id, row.entityId ?? sql`null`),
+          eq(schema.users.storeId, row.storeId ?? sql`null`),
+          eq(schema.users.status, 'active'),
+          eq(schema.userRoles.storeId, row.storeId ?? sql`null`),
+          inArray(schema.roles.code, ['owner', 'staff']),
+        ),
+      );
+    if (found.length === 0) return undefined;
+    return {
+      role: found.some((f) => f.code === 'owner') ? ('owner' as const) : ('staff' as const),
+      pending: found[0]!.pending,
+    };
+  }
+
+  /**
    * The facts of a row plus what is made only when it is sent: a confirmed reservation's signed ticket link and its
-   * check-in QR code (a PNG attached by Content-ID). Neither is stored in the notification.
+   * check-in QR code (a PNG attached by Content-ID); a team invitation's signed link (valid 7 days from sending). None
+   * of them is stored in the notification.
    */
   async #sendTimeFacts(
     row: typeof n.$inferSelect,
   ): Promise<{ facts: TemplateFacts; attachments: Attachment[] }> {
     const facts = { ...(row.payload as TemplateFacts) };
     const attachments: Attachment[] = [];
+    if (row.template === NotificationTemplate.memberInvitation && row.entityId && row.storeId) {
+      const invitee = await this.#invitee(row);
+      const base = this.#publicUrl ?? (typeof facts.linkBase === 'string' ? facts.linkBase : undefined);
+      if (invitee) facts.role = invitee.role;
+      // Someone who has a password already (a customer of the store, a former member) signs in instead.
+      if (invitee?.pending) {
+        if (!base) throw new Error('the invitation link needs the server’s public URL (PUBLIC_URL)');
+        const invitation = await signInvitation(
+          this.db,
+          { userId: row.entityId, storeId: row.storeId, role: invitee.role },
+          this.clock.now(),
+          base,
+        );
+        facts.invitationUrl = invitation.url;
+        facts.invitationExpiresAt = invitation.expiresAt;
+      }
+    }
     if (row.template === NotificationTemplate.reservationConfirmed && row.entityId && this.#tokens) {
       const [hold] = await this.db
         .select({ state: schema.reservations.state, slotEndsAt: schema.slots.endTime })
