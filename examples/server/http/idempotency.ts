@@ -11,8 +11,13 @@
  * idempotent by design (one live payment per target, provider calls keyed by it, refunds kept as pending records the
  * sweeper finishes). For them the key is held by a session lock while the route runs and the answer recorded after
  * it: a crash in between leaves no record, and the retry runs the saga again, which converges on the same result.
+ *
+ * An answer that carries a secret shown once (a new API key: `RouteSpec.secretAnswer`) is recorded sealed: encrypted
+ * (AES-256-GCM) with a key derived from the credentials the request was sent with (`Authorization` and
+ * `X-Customer-Token`, neither of which the server stores). A repeat with the same credentials gets the same answer;
+ * the database never holds the secret in the clear.
  */
-import { createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { ProblemCode } from '../../../src/schemas/index.js';
@@ -58,9 +63,11 @@ export async function withIdempotency(
     refuseEarly?: () => void;
     /** Called when the answer is a replay (it gives back the rate-limit point the request took). */
     onReplay?: () => Promise<void>;
+    /** The request's credentials: when given, the answer is recorded sealed with them (see the module comment). */
+    seal?: string | undefined;
   } = {},
 ): Promise<Response | { status: number; body: unknown }> {
-  const { mode = 'unit', refuseEarly, onReplay } = options;
+  const { mode = 'unit', refuseEarly, onReplay, seal } = options;
   const replayed = async (answer: Recorded) => {
     c.header('idempotent-replayed', 'true');
     await onReplay?.();
@@ -94,7 +101,7 @@ export async function withIdempotency(
         path,
         requestHash,
         responseStatus: answer.status,
-        responseText: answer.text,
+        responseText: seal === undefined ? answer.text : sealText(answer.text, seal, scope, key),
         responseHeaders: answer.headers,
         createdAt: services.clock.now(),
       })
@@ -102,14 +109,14 @@ export async function withIdempotency(
 
   if (refuseEarly) {
     // One indexed read, no transaction: a committed answer is replayed even when the slot is full by now.
-    const replay = await recorded(services.db, scope, key, requestHash);
+    const replay = await recorded(services.db, scope, key, requestHash, seal);
     if (replay) return replayed(replay);
     refuseEarly();
   }
 
   if (mode === 'saga') {
     return withSessionLock(services, lockName(scope, key), waitMs, async () => {
-      const replay = await recorded(services.db, scope, key, requestHash);
+      const replay = await recorded(services.db, scope, key, requestHash, seal);
       if (replay) return replayed(replay);
       const answer = await answerOf(c, run);
       if (answer instanceof Response) return answer;
@@ -121,7 +128,7 @@ export async function withIdempotency(
   type Result = { kind: 'replay' | 'recorded'; answer: Recorded } | { kind: 'response'; response: Response };
   const result = await unitOfWork(services.db, async (tx): Promise<Result> => {
     await lock(tx, lockName(scope, key), waitMs);
-    const replay = await recorded(tx, scope, key, requestHash);
+    const replay = await recorded(tx, scope, key, requestHash, seal);
     if (replay) return { kind: 'replay', answer: replay };
     await step('claimed');
     const answer = await answerOf(c, run);
@@ -251,12 +258,47 @@ async function withSessionLock<T>(
   }
 }
 
+const SEALED = 'sealed:v1:';
+
+/** The key that seals an answer: derived from the request's credentials, bound to the Idempotency-Key's scope. */
+function sealKey(credentials: string, scope: string, key: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', credentials, `${scope}\n${key}`, 'dropslot idempotent answer', 32));
+}
+
+/** `text` encrypted with the request's credentials (AES-256-GCM, random nonce). */
+function sealText(text: string, credentials: string, scope: string, key: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealKey(credentials, scope, key), iv);
+  const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return `${SEALED}${iv.toString('base64url')}.${sealed.toString('base64url')}`;
+}
+
+/** The text of a sealed answer, or undefined when these credentials cannot open it. */
+function openText(stored: string, credentials: string, scope: string, key: string): string | undefined {
+  const [iv, sealed] = stored.slice(SEALED.length).split('.');
+  try {
+    const bytes = Buffer.from(sealed ?? '', 'base64url');
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      sealKey(credentials, scope, key),
+      Buffer.from(iv ?? '', 'base64url'),
+    );
+    decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+    return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString(
+      'utf8',
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 /** The answer recorded under the key, if any; 422 when the key was used for another request. */
 async function recorded(
   executor: Executor,
   scope: string,
   key: string,
   requestHash: string,
+  seal: string | undefined,
 ): Promise<Recorded | undefined> {
   const t = schema.idempotencyKeys;
   const [existing] = await executor
@@ -276,7 +318,19 @@ async function recorded(
       'This Idempotency-Key was used with a different request; use a new key for a new request.',
     );
   }
-  return { status: existing.status, text: existing.text, headers: existing.headers };
+  if (!existing.text.startsWith(SEALED)) {
+    return { status: existing.status, text: existing.text, headers: existing.headers };
+  }
+  const text = seal === undefined ? undefined : openText(existing.text, seal, scope, key);
+  if (text === undefined) {
+    throw new ApiError(
+      422,
+      ProblemCode.idempotencyKeyReused,
+      'The first request with this Idempotency-Key was sent with other credentials, and its answer holds a secret ' +
+        'only they can read. Send the same credentials, or use a new key for a new request.',
+    );
+  }
+  return { status: existing.status, text, headers: existing.headers };
 }
 
 /** Deletes records older than the retention window. */

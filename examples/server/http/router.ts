@@ -28,6 +28,11 @@ export interface RouteSpec {
   success: { status: number; schema?: z.ZodMiniType; description: string; contentType?: string };
   /** Error statuses this route documents besides 400/401/403/429/500. */
   errors?: number[];
+  /**
+   * The answer carries a secret shown once (a new API key): its Idempotency-Key record keeps the answer sealed with the
+   * request's credentials, never in the clear (see `http/idempotency.ts`).
+   */
+  secretAnswer?: boolean;
   /** Applies the named rate limit before the handler. */
   rateLimit?: 'reserve' | 'auth';
   /**
@@ -239,6 +244,9 @@ export class Router {
               refuseEarly,
               // A replay is not a new request: it gives back the rate-limit point it took.
               onReplay: spec.rateLimit && (() => services.rateLimiter.refund(c, spec.rateLimit!, auth)),
+              seal: spec.secretAnswer
+                ? `${c.req.header('authorization') ?? ''}\n${c.req.header('x-customer-token') ?? ''}`
+                : undefined,
             })
           : (refuseEarly?.(), await run());
       if (outcome instanceof Response) return outcome;

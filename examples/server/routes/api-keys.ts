@@ -63,10 +63,12 @@ export function apiKeyRoutes(router: Router): void {
         description:
           'A publishable (`pk_…`, for pages; optionally limited to `allowedOrigins`) or secret (`sk_…`, servers only) ' +
           'key. The answer carries the key itself in `secret`, shown only here: the server keeps its SHA-256 hash. ' +
-          'A replay of this request (same `Idempotency-Key`) gives the same key back only to the same credentials.',
+          'A repeat with the same `Idempotency-Key` gives the same key back, to the same credentials only: the recorded ' +
+          'answer is sealed with them.',
         tag: 'API keys',
         access: 'owner',
         body: ApiKeyCreate,
+        secretAnswer: true,
         success: { status: 201, schema: ApiKeyWithSecret, description: 'The new key, with the key itself.' },
       },
       async ({ c, services, auth, body }) =>
@@ -125,6 +127,7 @@ export function apiKeyRoutes(router: Router): void {
         access: 'owner',
         body: ApiKeyRoll,
         bodyOptional: true,
+        secretAnswer: true,
         success: {
           status: 200,
           schema: ApiKeyRolled,
