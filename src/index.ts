@@ -101,6 +101,7 @@ export { createSessionStore } from './stores/session.js';
 export type {
   DropSession,
   DropSessionStatus,
+  RentalSession,
   SessionPersistence,
   SessionStore,
   SessionStoreOptions,

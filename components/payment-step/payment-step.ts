@@ -1,4 +1,4 @@
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Payment } from '../../src/schemas/payments.js';
 import { formatMoney } from '../../src/money.js';
@@ -116,7 +116,8 @@ export class PaymentStep extends DropSlotElement {
     return undefined;
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed); // applies a `customer-token` given to this element to the page's session
     if (!this.#started && this.client && this.#target) {
       this.#started = true;
       void this.#open();

@@ -224,6 +224,17 @@ export const checkoutStyles = css`
     line-height: 1.4;
     word-break: break-all;
   }
+  [part~='account'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--_space);
+    color: var(--_muted);
+    font-size: 0.875em;
+  }
+  [part~='deadline'] {
+    font-weight: 600;
+  }
   .legend {
     margin-block-start: var(--_space);
     font-size: 0.875em;

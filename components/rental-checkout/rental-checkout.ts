@@ -1,6 +1,13 @@
 import { html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { ConflictError, DropSlotError, NotFoundError, ValidationError } from '../../src/errors.js';
+import {
+  ConflictError,
+  ConnectionError,
+  DropSlotError,
+  NotFoundError,
+  TimeoutError,
+  ValidationError,
+} from '../../src/errors.js';
 import type { Product } from '../../src/schemas/products.js';
 import type {
   AvailabilityMonth,
@@ -11,6 +18,7 @@ import type {
   RentalQuoteRequest,
 } from '../../src/schemas/rentals.js';
 import type { Store } from '../../src/schemas/store.js';
+import type { DropSessionStatus } from '../../src/stores/session.js';
 import { formatMoney } from '../../src/money.js';
 import { DropSlotElement } from '../internal/base.js';
 import { syncClock } from '../internal/client.js';
@@ -18,6 +26,7 @@ import { pollUntil } from '../internal/poll.js';
 import { isRtl } from '../internal/i18n.js';
 import { signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
 import type { MessageKey } from '../internal/i18n.js';
+import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import type { QrGeometry } from '../reservation-ticket/qr.js';
 import {
@@ -77,6 +86,12 @@ type Phase =
  *
  * @summary Choose dates for a rental product, see the live price, book it and get the pickup code.
  *
+ * A signed-in shopper's open order for the product is restored from the server on load and on sign-in
+ * (`GET /v1/customers/me/products/{id}/rentals`, through the page's session): one to pay or confirm shows the payment
+ * step with its deadline, a confirmed one its pickup code, a picked-up one its return code — so a reload, a new tab or
+ * another device shows the same state. The payment step has a way back: Change dates releases the order's units and
+ * returns to the calendar with its period filled in. Offline, an action says so and runs again once back online.
+ *
  * @attribute state - Reflected, read-only: the designed state (`loading`, `error`, `not-rentable`, `choose`, `quote`,
  * `unavailable`, `sign-in`, `payment`, `awaiting-payment`, `confirmed`).
  *
@@ -96,8 +111,13 @@ type Phase =
  * @csspart notice - A message about the current state.
  * @csspart actions - The row of buttons.
  * @csspart button - Any button. `button-primary` marks the main action.
- * @csspart qr - The pickup QR code (`<svg role="img">`).
+ * @csspart qr - The pickup (or, once picked up, return) QR code (`<svg role="img">`).
+ * @csspart deadline - The payment step's deadline: pay or confirm before the pickup.
+ * @csspart change-dates - The payment step's way back to the calendar (also `button`).
  * @csspart sign-in - The built-in sign-in / sign-up form.
+ * @csspart account - Who is signed in, with Sign out (or, signed out, Sign in to see a booking made elsewhere).
+ * @csspart sign-out - The Sign out button (also `button`).
+ * @csspart account-sign-in - The Sign in button of the account line (also `button`).
  *
  * @cssprop --ds-color-accent - Accent (chosen days, primary button). Default `#1f5eff`.
  * @cssprop --ds-color-surface - Background. Default `#ffffff`.
@@ -139,6 +159,18 @@ export class RentalCheckout extends DropSlotElement {
   @state() private _signInError?: MessageKey;
   @state() private _announcement = '';
   @state() private _qr?: { token: string; geometry: QrGeometry };
+  /** An action failed because the device is offline: it runs again once the browser is back online. */
+  @state() private _offline = false;
+  /** An action on the shown order failed (not offline): say so where the order is. */
+  @state() private _orderError = false;
+
+  /** The signed-in customer's open orders of the product, from the page's session. */
+  readonly #orders = new StoreController<readonly RentalOrder[]>(this);
+  readonly #ordersStatus = new StoreController<DropSessionStatus>(this);
+  /** Orders the shopper left (Book other dates): not shown again by a later restore. */
+  readonly #dismissed = new Set<string>();
+  #token?: string | null;
+  #onlineRetry?: () => void;
 
   #loadedFor?: string;
   #quoteTimer?: ReturnType<typeof setTimeout>;
@@ -194,6 +226,7 @@ export class RentalCheckout extends DropSlotElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#quoteTimer);
+    if (this.#onlineRetry) removeEventListener('online', this.#onlineRetry);
   }
 
   /**
@@ -201,10 +234,15 @@ export class RentalCheckout extends DropSlotElement {
    * focusable, so the page needs no `tabindex` on it (which would take the checkout out of the Tab order).
    */
   override focus(options?: FocusOptions): void {
-    const target = this.renderRoot.querySelector<HTMLElement>(
-      '[role="gridcell"][tabindex="0"], [data-primary], button, input, select',
-    );
-    target?.focus(options);
+    // In this order of preference (a selector list would take the first match in the document: a disabled button).
+    for (const selector of [
+      '[role="gridcell"][tabindex="0"]',
+      '[data-primary]:not([disabled])',
+      'button:not([disabled]), input:not([disabled]), select:not([disabled])',
+    ]) {
+      const target = this.renderRoot.querySelector<HTMLElement>(selector);
+      if (target) return target.focus(options);
+    }
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -214,8 +252,18 @@ export class RentalCheckout extends DropSlotElement {
       this.#loadedFor = key;
       void this.#load();
     }
-    this.state = this.#computeState();
     if (changed.has('product') && changed.get('product') !== undefined) this.#reset();
+    const rentals = this.product ? this.session?.rentals(this.product) : undefined;
+    this.#orders.bind(rentals?.$orders);
+    this.#ordersStatus.bind(rentals?.$status);
+    const token = this.settings.customerToken ?? null;
+    if (token !== this.#token) {
+      const before = this.#token;
+      this.#token = token;
+      if (before !== undefined) this.#tokenChanged();
+    }
+    this.#followOrders();
+    this.state = this.#computeState();
   }
 
   protected override updated(): void {
@@ -229,6 +277,7 @@ export class RentalCheckout extends DropSlotElement {
   }
 
   #computeState(): RentalCheckoutState {
+    if (this.#restoring()) return 'loading';
     if (this._phase !== 'choose') return this._phase;
     if (!this._start || !this._end) return 'choose';
     if (this._quote && !this._quote.available) return 'unavailable';
@@ -236,6 +285,8 @@ export class RentalCheckout extends DropSlotElement {
   }
 
   #reset(): void {
+    this._offline = false;
+    this._orderError = false;
     this._start = this._end = undefined;
     this._quote = undefined;
     this._order = undefined;
@@ -270,6 +321,7 @@ export class RentalCheckout extends DropSlotElement {
       this._phase = 'choose';
     } catch (e) {
       this._phase = NotFoundError.is(e) ? 'not-rentable' : 'error';
+      if (this.#isOffline(e)) this.#retryOnline(this.#retry);
     }
   }
 
@@ -294,6 +346,98 @@ export class RentalCheckout extends DropSlotElement {
     this.#loadedFor = undefined;
     this.requestUpdate();
   };
+
+  // ---- The shopper's open order (restored from the server, kept in the page's session) ----------------------------
+
+  /** Signed in and the first read of the customer's orders still running: wait for it, never offer Book first. */
+  #restoring(): boolean {
+    return (
+      this._phase === 'choose' &&
+      !this._start &&
+      Boolean(this.#token) &&
+      this.#ordersStatus.value === 'loading' &&
+      this.#orders.value?.length === 0
+    );
+  }
+
+  /** Whether the element shows an order (to pay or confirm, or its code). */
+  get #showsOrder(): boolean {
+    return this._phase === 'payment' || this._phase === 'awaiting-payment' || this._phase === 'confirmed';
+  }
+
+  /**
+   * Keeps the view in step with the session's orders: the order shown follows its server state (confirmed or picked
+   * up elsewhere), and an open order the shopper has not left is shown when the checkout is idle (on load, on
+   * sign-in, or when another tab booked).
+   */
+  #followOrders(): void {
+    const orders = this.#orders.value;
+    if (!orders || !this._product?.rental || this._busy) return;
+    const shown = this._order;
+    if (shown && this.#showsOrder) {
+      const now = orders.find((o) => o.id === shown.id);
+      if (now && (now.status !== shown.status || now.qrToken !== shown.qrToken)) this.#showOrder(now);
+      return;
+    }
+    if (this._phase !== 'choose' || this._start) return;
+    const open = orders.filter((o) => !this.#dismissed.has(o.id));
+    const next = open.find((o) => o.status === 'pending_payment') ?? open[0];
+    if (next) this.#showOrder(next);
+  }
+
+  /** Shows an order where it stands: the payment step while pending, else its handover code. Fires nothing. */
+  #showOrder(order: RentalOrder): void {
+    this._order = order;
+    this._orderError = false;
+    if (order.status === 'pending_payment') {
+      if (this._store?.rentalPayment === 'at_pickup') this._phase = 'payment';
+      else void this.#toOnlinePayment(order);
+    } else if (order.qrToken) {
+      this._phase = 'confirmed';
+      void this.#loadQr(order.qrToken);
+    } else {
+      this._phase = 'confirmed';
+    }
+  }
+
+  /** The page's shopper changed (signed out, or someone else signed in): an order shown was theirs, not this one's. */
+  #tokenChanged(): void {
+    this.#dismissed.clear();
+    if (this.#showsOrder) {
+      this.#leaveOrder();
+      this._phase = 'choose';
+    }
+    if (!this._busy) void this.#loadLoyalty(); // the built-in sign-in reads it itself
+  }
+
+  #leaveOrder(): void {
+    this._order = undefined;
+    this._qr = undefined;
+    this._orderError = false;
+  }
+
+  /** Records an order this element changed in the page's session, so every element sees it. */
+  #remember(order: RentalOrder): void {
+    if (this.product) this.session?.rentals(this.product).update(order);
+  }
+
+  // ---- Offline ----------------------------------------------------------------------------------------------------
+
+  #isOffline(error: unknown): boolean {
+    return ConnectionError.is(error) || TimeoutError.is(error);
+  }
+
+  /** Says the device is offline and runs `again` once the browser is back online (once). */
+  #retryOnline(again: () => void): void {
+    this._offline = true;
+    if (this.#onlineRetry) removeEventListener('online', this.#onlineRetry);
+    this.#onlineRetry = () => {
+      this.#onlineRetry = undefined;
+      this._offline = false;
+      again();
+    };
+    addEventListener('online', this.#onlineRetry, { once: true });
+  }
 
   // ---- Calendar -------------------------------------------------------------------------------------------------
 
@@ -449,7 +593,8 @@ export class RentalCheckout extends DropSlotElement {
       }
       this._quote = undefined;
       this._notice = code === 'invalid_period' ? 'rcBadPeriod' : undefined;
-      if (!this._notice) this._phase = 'error';
+      if (this.#isOffline(e)) this.#retryOnline(() => this.#requestQuote());
+      else if (!this._notice) this._phase = 'error';
     } finally {
       if (seq === this.#quoteSeq) this._quoting = false;
     }
@@ -503,19 +648,14 @@ export class RentalCheckout extends DropSlotElement {
     }
     this._busy = true;
     this._notice = undefined;
+    this._offline = false;
     try {
       const order = await client.rentals.create({ ...body, expectedTotal: this._quote.total });
       this._order = order;
+      this.#remember(order);
       this.dispatchEvent(new RentalBookEvent(order));
-      if (this._store?.rentalPayment === 'at_pickup') {
-        this._phase = 'payment';
-      } else {
-        // Online: the payment step (a chunk of its own) pays the invoice; its webhook confirms the order.
-        const paid = await this.handOverToPayment(order);
-        if (paid) return this.#confirmed(paid);
-        await import('../payment-step/define.js');
-        this._phase = 'awaiting-payment';
-      }
+      if (this._store?.rentalPayment === 'at_pickup') this._phase = 'payment';
+      else await this.#toOnlinePayment(order);
       this.#focusSelector = '[data-primary], [part~="notice"]';
     } catch (e) {
       if (ConflictError.is(e) && (e.code === 'unit_unavailable' || e.code === 'quote_changed')) {
@@ -531,6 +671,10 @@ export class RentalCheckout extends DropSlotElement {
         }
       } else if (ValidationError.is(e) && e.code === 'invalid_period') {
         this._notice = 'rcBadPeriod';
+      } else if (this.#isOffline(e)) {
+        // The same request again (its idempotency key is new, but nothing was booked: the server never heard it, or
+        // answered and a repeat is refused as taken by this very order — then the restore shows it).
+        this.#retryOnline(() => void this.#book());
       } else {
         this._phase = 'error';
       }
@@ -538,6 +682,14 @@ export class RentalCheckout extends DropSlotElement {
       this._busy = false;
     }
   };
+
+  /** Online stores: the payment step (a chunk of its own) pays the invoice; its webhook confirms the order. */
+  async #toOnlinePayment(order: RentalOrder): Promise<void> {
+    const paid = await this.handOverToPayment(order);
+    if (paid) return this.#confirmed(paid);
+    await import('../payment-step/define.js');
+    if (this._order?.id === order.id) this._phase = 'awaiting-payment';
+  }
 
   /**
    * A seam for stores that pay rentals their own way (`Store.rentalPayment = online`): resolve to the confirmed order
@@ -565,17 +717,75 @@ export class RentalCheckout extends DropSlotElement {
     const order = this._order;
     if (!client || !order || this._busy) return;
     this._busy = true;
+    this._offline = false;
+    this._orderError = false;
     try {
       this.#confirmed(await client.rentals.confirm(order.id));
-    } catch {
-      this._phase = 'error';
+    } catch (e) {
+      if (this.#isOffline(e)) this.#retryOnline(() => void this.#confirm());
+      else this._orderError = true;
     } finally {
       this._busy = false;
     }
   };
 
+  /**
+   * The way back from the payment step: cancels the pending order (its units go back to the pool) and returns to the
+   * calendar with the order's period, times and quantity filled in, priced again.
+   */
+  #changeDates = async (): Promise<void> => {
+    const client = this.client;
+    const order = this._order;
+    if (!client || !order || this._busy) return;
+    this._busy = true;
+    this._offline = false;
+    this._orderError = false;
+    try {
+      const cancelled = await client.rentals.cancel(order.id);
+      this.#remember(cancelled);
+      this.#leaveOrder();
+      this.#choosePeriodOf(cancelled);
+      this._phase = 'choose';
+      this._announcement = this.#t('rcReleased');
+      this._months = new Map();
+      await this.#loadMonth(this._viewMonth).catch(() => undefined);
+      this.#focusSelector = '[role="gridcell"][tabindex="0"]';
+      this.#requestQuote();
+    } catch (e) {
+      if (this.#isOffline(e)) this.#retryOnline(() => void this.#changeDates());
+      else this._orderError = true;
+    } finally {
+      this._busy = false;
+    }
+  };
+
+  /** Fills the calendar and fields with an order's period (store time), quantity and promo code. */
+  #choosePeriodOf(order: RentalOrder): void {
+    const zone = this.#zone;
+    const hourOf = (iso: string) =>
+      Number(
+        new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: zone }).format(
+          new Date(iso),
+        ),
+      );
+    const start = dateIn(Date.parse(order.start), zone);
+    this._start = start < this._today ? undefined : start;
+    this._end = this._start ? dateIn(Date.parse(order.end), zone) : undefined;
+    const startHour = hourOf(order.start);
+    const endHour = hourOf(order.end);
+    if (HOURS.includes(startHour)) this._startHour = startHour;
+    if (HOURS.includes(endHour)) this._endHour = endHour;
+    this._quantity = Math.max(1, order.items.filter((i) => i.productId === this.product).length);
+    this._promo = order.quote.promotion?.code ?? undefined;
+    if (this._start) {
+      this._viewMonth = monthOf(this._start);
+      this._focusDate = this._start;
+    }
+  }
+
   #confirmed(order: RentalOrder): void {
     this._order = order;
+    this.#remember(order);
     this._phase = 'confirmed';
     this._announcement = this.#t('rcConfirmed');
     this.dispatchEvent(new RentalConfirmEvent(order));
@@ -589,6 +799,8 @@ export class RentalCheckout extends DropSlotElement {
   }
 
   #bookAgain = (): void => {
+    for (const order of this.#orders.value ?? []) this.#dismissed.add(order.id);
+    if (this._order) this.#dismissed.add(this._order.id);
     this.#reset();
     this._qr = undefined;
     this._phase = 'choose';
@@ -646,18 +858,54 @@ export class RentalCheckout extends DropSlotElement {
       dir=${isRtl(this.resolvedLocale) ? 'rtl' : 'ltr'}
       aria-busy=${this._phase === 'loading'}
     >
-      ${this.#renderBody()}
+      ${this.#renderBody()} ${this.#renderOffline()} ${this.#renderAccount()}
       <p class="visually-hidden" role="status" aria-live="polite">${this._announcement}</p>
     </div>`;
   }
 
+  #renderOffline(): TemplateResult | typeof nothing {
+    return this._offline
+      ? html`<p part="notice" class="offline" role="alert">${this.msg('actionOffline')}</p>`
+      : nothing;
+  }
+
+  /**
+   * Signed in: says so, with the way out (for every element of the page, and every tab of the store). Signed out: the
+   * way in, for someone who booked elsewhere (their order shows once signed in).
+   */
+  #renderAccount(): TemplateResult | typeof nothing {
+    const phase = this.state;
+    if (phase === 'loading' || phase === 'sign-in' || phase === 'not-rentable' || phase === 'error')
+      return nothing;
+    return this.#token
+      ? html`<p part="account" class="account">
+          <span>${this.msg('signedIn')}</span>
+          <button part="button sign-out" type="button" @click=${this.#signOut}>${this.msg('signOut')}</button>
+        </p>`
+      : html`<p part="account" class="account">
+          <button
+            part="button account-sign-in"
+            type="button"
+            @click=${() => this.#askSignIn(() => undefined)}
+          >
+            ${this.msg('signIn')}
+          </button>
+        </p>`;
+  }
+
+  #signOut = (): void => {
+    this.forgetToken();
+    this.#focusSelector = '[role="gridcell"][tabindex="0"], [data-primary]';
+  };
+
   #renderBody(): TemplateResult {
+    if (this.#restoring()) return this.#renderSkeleton();
     switch (this._phase) {
       case 'loading':
-        return html`<div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
-          <p class="visually-hidden">${this.msg('loading')}</p>`;
+        return this.#renderSkeleton();
       case 'error':
-        return html`<p part="notice" class="danger" role="alert">${this.msg('error')}</p>
+        // Offline: the offline notice says why (and it tries again by itself); Retry stays at hand.
+        return html`${this._offline ? nothing : html`<p part="notice" class="danger" role="alert">${this.msg('error')}</p>`}
           <div part="actions">
             <button part="button button-primary" class="primary" data-primary @click=${this.#retry}>
               ${this.msg('retry')}
@@ -682,6 +930,11 @@ export class RentalCheckout extends DropSlotElement {
       default:
         return html`${this.#renderProduct()}${this.#renderChoose()}`;
     }
+  }
+
+  #renderSkeleton(): TemplateResult {
+    return html`<div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
+      <p class="visually-hidden">${this.msg('loading')}</p>`;
   }
 
   #renderProduct(): TemplateResult | typeof nothing {
@@ -948,34 +1201,54 @@ export class RentalCheckout extends DropSlotElement {
     const order = this._order!;
     const total = this.#money(order.total, order.currency);
     const pickup = order.schedules.find((s) => s.type === 'pickup');
+    const ret = order.schedules.find((s) => s.type === 'return');
+    const deadline = this.#instantLabel(pickup?.scheduledFor ?? order.start);
+    const atPickup = this._phase === 'payment';
     return html`<section class="payment" aria-labelledby="payment-title">
       <h3 id="payment-title" class="title">${this.#t('rcOrder', { id: order.id.slice(0, 8) })}</h3>
-      ${pickup ? html`<p>${this.#t('rcPickup')}: ${this.#instantLabel(pickup.scheduledFor)}</p>` : nothing}
+      <dl>
+        <dt>${this.#t('rcPickup')}</dt>
+        <dd>${this.#instantLabel(pickup?.scheduledFor ?? order.start)}</dd>
+        <dt>${this.#t('rcReturn')}</dt>
+        <dd>${this.#instantLabel(ret?.scheduledFor ?? order.end)}</dd>
+        <dt>${this.#t('rcTotal')}</dt>
+        <dd>${total}</dd>
+      </dl>
+      <p part="notice deadline" class="deadline" tabindex="-1">
+        ${this.#t(atPickup ? 'rcPayAtPickup' : 'rcAwaitingPayment', { total, deadline })}
+      </p>
+      ${this._orderError ? html`<p part="notice" class="danger" role="alert">${this.msg('actionFailed')}</p>` : nothing}
       ${
-        this._phase === 'payment'
-          ? html`<p part="notice" tabindex="-1">${this.#t('rcPayAtPickup', { total })}</p>
-              <div part="actions">
-                <button
-                  part="button button-primary"
-                  class="primary"
-                  data-primary
-                  ?disabled=${this._busy}
-                  aria-busy=${this._busy ? 'true' : 'false'}
-                  @click=${this.#confirm}
-                >
-                  ${this.#t('rcConfirmBooking')}
-                </button>
-              </div>`
-          : html`<p part="notice" tabindex="-1">${this.#t('rcAwaitingPayment', { total })}</p>
-              <payment-step
-                invoice=${order.invoice.id}
-                api=${this.settings.api ?? nothing}
-                publishable-key=${this.settings.publishableKey ?? nothing}
-                customer-token=${this.settings.customerToken ?? nothing}
-                locale=${this.resolvedLocale}
-                @ds-payment-succeed=${this.#paid}
-              ></payment-step>`
+        atPickup
+          ? nothing
+          : html`<payment-step
+              invoice=${order.invoice.id}
+              api=${this.settings.api ?? nothing}
+              publishable-key=${this.settings.publishableKey ?? nothing}
+              customer-token=${this.settings.customerToken ?? nothing}
+              locale=${this.resolvedLocale}
+              @ds-payment-succeed=${this.#paid}
+            ></payment-step>`
       }
+      <div part="actions">
+        ${
+          atPickup
+            ? html`<button
+                part="button button-primary"
+                class="primary"
+                data-primary
+                ?disabled=${this._busy}
+                aria-busy=${this._busy ? 'true' : 'false'}
+                @click=${this.#confirm}
+              >
+                ${this.#t('rcConfirmBooking')}
+              </button>`
+            : nothing
+        }
+        <button part="button change-dates" type="button" ?disabled=${this._busy} @click=${this.#changeDates}>
+          ${this.#t('rcChangeDates')}
+        </button>
+      </div>
     </section>`;
   }
 
@@ -984,9 +1257,12 @@ export class RentalCheckout extends DropSlotElement {
     const pickup = order.schedules.find((s) => s.type === 'pickup');
     const ret = order.schedules.find((s) => s.type === 'return');
     const branch = this._store?.branches[0];
+    const pickedUp = order.qrType === 'return' || order.status === 'active' || order.status === 'overdue';
     return html`<section class="confirmed" aria-labelledby="confirmed-title">
-      <p id="confirmed-title" part="notice" class="success">${this.#t('rcConfirmed')}</p>
-      ${order.qrToken ? this.#renderQr(order.qrToken) : nothing}
+      <p id="confirmed-title" part="notice" class="success">
+        ${this.#t(pickedUp ? 'rcPickedUp' : 'rcConfirmed')}
+      </p>
+      ${order.qrToken ? this.#renderQr(order.qrToken, pickedUp) : nothing}
       <dl>
         ${
           pickup
@@ -1015,7 +1291,7 @@ export class RentalCheckout extends DropSlotElement {
     </section>`;
   }
 
-  #renderQr(token: string): TemplateResult {
+  #renderQr(token: string, forReturn = false): TemplateResult {
     const qr = this._qr?.token === token ? this._qr.geometry : undefined;
     return html`<figure class="qr-frame">
       ${
@@ -1025,7 +1301,7 @@ export class RentalCheckout extends DropSlotElement {
               class="qr"
               role="img"
               tabindex="-1"
-              aria-label=${this.#t('rcPickupQr')}
+              aria-label=${this.#t(forReturn ? 'rcReturnQr' : 'rcPickupQr')}
               viewBox="0 0 ${qr.size} ${qr.size}"
               shape-rendering="crispEdges"
             >
@@ -1034,7 +1310,7 @@ export class RentalCheckout extends DropSlotElement {
           : html`<div class="qr-placeholder" aria-hidden="true"></div>`
       }
       <figcaption>
-        <span class="muted">${this.#t('rcPickupCode')}</span>
+        <span class="muted">${this.#t(forReturn ? 'rcReturnCode' : 'rcPickupCode')}</span>
         <code class="code">${token}</code>
       </figcaption>
     </figure>`;

@@ -1,11 +1,13 @@
 /**
  * The shopper's session on a page: who is signed in (a customer token kept per store across tabs, with its expiry),
- * and, per drop, their hold and waitlist entry restored from the server (`GET /v1/customers/me/drops/{id}`). Every
- * element of a page reads the same session, so a change made by one is seen by the others at once.
+ * and, per drop, their hold and waitlist entry restored from the server (`GET /v1/customers/me/drops/{id}`), and, per
+ * rental product, their open rental orders (`GET /v1/customers/me/products/{id}/rentals`). Every element of a page
+ * reads the same session, so a change made by one is seen by the others at once.
  */
 import { atom, type ReadableAtom } from 'nanostores';
 import type { DropSlotClient } from '../client.js';
 import { AuthenticationError } from '../errors.js';
+import type { RentalOrder } from '../schemas/rentals.js';
 import {
   createHoldStore,
   createWaitlistStore,
@@ -103,6 +105,31 @@ export interface DropSession {
 }
 
 /**
+ * The signed-in customer's open rental orders of one product, made by {@link SessionStore.rentals}: orders to pay or
+ * confirm, to pick up or to return, soonest pickup first, shared by every element of the page.
+ *
+ * @example
+ * ```ts
+ * import type { RentalSession } from 'dropslot';
+ *
+ * const due = (rentals: RentalSession) => rentals.$orders.get().find((o) => o.status === 'pending_payment');
+ * ```
+ */
+export interface RentalSession {
+  /** The open orders, soonest pickup first; empty while signed out. */
+  readonly $orders: ReadableAtom<readonly RentalOrder[]>;
+  /** Where restoring from the server stands. */
+  readonly $status: ReadableAtom<DropSessionStatus>;
+  /** Reads the customer's open orders again (`GET /v1/customers/me/products/{id}/rentals`). */
+  refresh(): Promise<void>;
+  /**
+   * Records an order this page changed (booked, confirmed, paid, cancelled), so every element sees it at once: an open
+   * order is added or replaced, a cancelled or completed one is removed.
+   */
+  update(order: RentalOrder): void;
+}
+
+/**
  * The shopper's session, made by {@link createSessionStore}.
  *
  * @example
@@ -123,6 +150,8 @@ export interface SessionStore {
   signOut(): void;
   /** The customer's standing in a drop: the same object for the same id. Restored from the server while signed in. */
   drop(dropId: string): DropSession;
+  /** The customer's open rentals of a product: the same object for the same id. Restored while signed in. */
+  rentals(productId: string): RentalSession;
 }
 
 function storageOf(persist: SessionPersistence): Storage | undefined {
@@ -167,21 +196,23 @@ export function createSessionStore(client: DropSlotClient, options: SessionStore
   const storage = storageOf(options.persist ?? 'local');
   const $token = atom<string | null>(null);
   const drops = new Map<string, DropSession & { reset(): void }>();
+  const rentals = new Map<string, RentalSession & { reset(): void }>();
   let expiry: ReturnType<typeof setTimeout> | undefined;
 
   const apply = (value: SessionToken | null): void => {
     clearTimeout(expiry);
     if (value?.expiresAt) {
-      const left = Date.parse(value.expiresAt) - Date.now();
+      // Server time (the client's clock once synced): a device clock that is off does not end the session early.
+      const left = Date.parse(value.expiresAt) - client.clock.now();
       expiry = setTimeout(session.signOut, Math.min(Math.max(left, 0), 2 ** 31 - 1));
     }
     const token = value?.token ?? null;
     if (token === $token.get()) return;
     client.setCustomerToken(token);
     $token.set(token);
-    for (const drop of drops.values()) {
-      drop.reset();
-      if (token) void drop.refresh();
+    for (const standing of [...drops.values(), ...rentals.values()]) {
+      standing.reset();
+      if (token) void standing.refresh();
     }
   };
 
@@ -216,13 +247,23 @@ export function createSessionStore(client: DropSlotClient, options: SessionStore
       }
       return drop;
     },
+    rentals(productId) {
+      let found = rentals.get(productId);
+      if (!found) {
+        found = rentalSession(client, productId, session.signOut);
+        rentals.set(productId, found);
+        if ($token.get()) void found.refresh();
+      }
+      return found;
+    },
   };
 
-  apply(parse(storage?.getItem(key), Date.now()));
+  apply(parse(storage?.getItem(key), client.clock.now()));
   if (storage && typeof addEventListener === 'function') {
     // Another tab signed in or out: follow it.
     addEventListener('storage', (event) => {
-      if (event.key === key && event.storageArea === storage) apply(parse(event.newValue, Date.now()));
+      if (event.key === key && event.storageArea === storage)
+        apply(parse(event.newValue, client.clock.now()));
     });
   }
   return session;
@@ -276,6 +317,54 @@ function dropSession(
         $status.set('error');
         if (AuthenticationError.is(error)) signOut();
       }
+    },
+  };
+}
+
+const OPEN: readonly RentalOrder['status'][] = ['pending_payment', 'confirmed', 'active', 'overdue'];
+
+function rentalSession(
+  client: DropSlotClient,
+  productId: string,
+  signOut: () => void,
+): RentalSession & { reset(): void } {
+  const $orders = atom<readonly RentalOrder[]>([]);
+  const $status = atom<DropSessionStatus>('idle');
+  let reads = 0;
+
+  return {
+    $orders,
+    $status,
+    reset() {
+      reads++;
+      $orders.set([]);
+      $status.set('idle');
+    },
+    async refresh() {
+      const read = ++reads;
+      if ($status.get() !== 'ready') $status.set('loading');
+      try {
+        const state = await client.customers.rentalState(productId);
+        if (read !== reads) return;
+        $orders.set(state.orders);
+        $status.set('ready');
+      } catch (error) {
+        if (read !== reads) return;
+        $status.set('error');
+        if (AuthenticationError.is(error)) signOut();
+      }
+    },
+    update(order) {
+      if (!order.items.some((item) => item.productId === productId)) return;
+      reads++; // a read still in flight knows less than this change
+      const others = $orders.get().filter((o) => o.id !== order.id);
+      const open = OPEN.includes(order.status) ? [order] : [];
+      $orders.set(
+        [...others, ...open].sort(
+          (a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.id < b.id ? -1 : 1),
+        ),
+      );
+      if ($status.get() !== 'ready') $status.set('ready');
     },
   };
 }

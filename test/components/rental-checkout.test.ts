@@ -251,7 +251,7 @@ describe('<rental-checkout>', () => {
     await chooseDays(el, start!, end!);
     primary(el).click();
     await waitForAttribute(el, 'state', 'awaiting-payment');
-    match(text(el.shadowRoot!.querySelector('.payment')!), /confirmed once its invoice of €35\.00 is paid/);
+    match(text(part(el, 'deadline')), /Pay €35\.00 before .+ to confirm the order/);
     equal(api.requestsTo('POST', /\/confirm$/).length, 0, 'no confirm without payment');
     await expectAccessible(el);
   });
@@ -318,6 +318,197 @@ describe('<rental-checkout>', () => {
     await ar.updateComplete;
     equal((focused(ar) as HTMLElement).dataset.date, api.rentals.day(2), 'ArrowLeft is the next day in RTL');
     await expectAccessible(ar);
+  });
+});
+
+/** A token signed in earlier (another tab, a previous visit): what the built-in sign-in keeps. */
+function signedInBefore(api: FakeApi, token: string): void {
+  const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+  localStorage.setItem(`dropslot.session.${api.key}`, JSON.stringify({ token, expiresAt }));
+}
+
+const signIn = async (el: RentalCheckout, email: string) => {
+  el.shadowRoot!.querySelector<HTMLInputElement>('input[name="email"]')!.value = email;
+  el.shadowRoot!.querySelector<HTMLInputElement>('input[name="password"]')!.value = 'correct horse';
+  el.shadowRoot!.querySelector<HTMLButtonElement>('button[value="sign-in"]')!.click();
+};
+
+describe('<rental-checkout> restores the shopper’s order', () => {
+  it('on load: a pending order shows the payment step with its deadline; confirmed, the same code after a reload', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    api.store.rentalPayment = 'at_pickup';
+    const token = api.addCustomer('back@example.com', 'correct horse');
+    const product = api.rentals.addProduct({ basePrice: 3500 });
+    const order = api.rentals.placeOrder(api.customerIdOf(token), product.id, api.rentals.day(1), 2);
+    signedInBefore(api, token);
+    const el = mountCheckout(api, product.id, 'locale="en-US"');
+    await waitForAttribute(el, 'state', 'loading');
+    await waitForAttribute(el, 'state', 'payment');
+    equal(api.requestsTo('POST', /\/v1\/rentals$/).length, 0, 'nothing booked again');
+    const deadline = text(part(el, 'deadline'));
+    match(deadline, /^Pay €70\.00 at pickup\. Confirm before .+ to get your pickup code\.$/);
+    match(
+      deadline,
+      new RegExp(String(Number(api.rentals.day(1).slice(8, 10)))),
+      'the deadline is the pickup day',
+    );
+    match(text(el.shadowRoot!.querySelector('.payment dl')!), /Pickup.+Return.+Total.*€70\.00/);
+    ok(part(el, 'change-dates'), 'a way back to the calendar');
+    match(text(part(el, 'account')), /Signed in/);
+    await expectAccessible(el);
+
+    primary(el).click();
+    await waitForAttribute(el, 'state', 'confirmed');
+    const qr = await waitFor(() => part(el, 'qr'), 'the QR code');
+    ok(
+      qr.getBoundingClientRect().width >= 150,
+      `a scannable QR code (${qr.getBoundingClientRect().width}px)`,
+    );
+    const code = text(el.shadowRoot!.querySelector('code.code')!);
+
+    // A reload (a new element, the same stored session): straight to the same pickup code, never to Book.
+    el.parentElement!.remove();
+    const again = mountCheckout(api, product.id, 'locale="en-US"');
+    const seen: string[] = [];
+    const watch = new MutationObserver(() => seen.push(again.getAttribute('state') ?? ''));
+    watch.observe(again, { attributes: true, attributeFilter: ['state'] });
+    await waitForAttribute(again, 'state', 'confirmed');
+    watch.disconnect();
+    ok(!seen.includes('choose'), `no calendar first (states: ${seen.join(' → ')})`);
+    await waitFor(() => part(again, 'qr'), 'the QR code');
+    equal(text(again.shadowRoot!.querySelector('code.code')!), code);
+    equal(order.status, 'confirmed');
+    await expectAccessible(again);
+
+    // Book other dates: the calendar, and it stays there.
+    primary(again).click();
+    await waitForAttribute(again, 'state', 'choose');
+    await again.updateComplete;
+    equal(again.getAttribute('state'), 'choose');
+  });
+
+  it('a picked-up order shows its return code', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const token = api.addCustomer('out@example.com', 'correct horse');
+    const product = api.rentals.addProduct();
+    api.rentals.placeOrder(api.customerIdOf(token), product.id, api.rentals.day(1), 2, 'active');
+    signedInBefore(api, token);
+    const el = await checkoutIn('confirmed', api, product.id, 'locale="en-US"');
+    match(text(part(el, 'notice')), /Picked up\. Show this code when you bring it back/);
+    const qr = await waitFor(() => part(el, 'qr'), 'the QR code');
+    match(qr.getAttribute('aria-label') ?? '', /return/);
+    match(text(el.shadowRoot!.querySelector('figcaption')!), /Return code ds1h\./);
+  });
+
+  it('on sign-in from the account line: an order booked elsewhere; Sign out returns to the calendar', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const token = api.addCustomer('elsewhere@example.com', 'correct horse');
+    const product = api.rentals.addProduct();
+    api.rentals.placeOrder(api.customerIdOf(token), product.id, api.rentals.day(2), 1, 'confirmed');
+    const el = await checkoutIn('choose', api, product.id, 'locale="en-US"');
+    equal(api.requestsTo('GET', /\/customers\/me\/products\//).length, 0, 'signed out: nothing to read');
+    part(el, 'account-sign-in')!.click();
+    await waitForAttribute(el, 'state', 'sign-in');
+    await signIn(el, 'elsewhere@example.com');
+    await waitForAttribute(el, 'state', 'confirmed');
+    await waitFor(() => part(el, 'qr'), 'the pickup code');
+    await expectAccessible(el);
+    part(el, 'sign-out')!.click();
+    await waitForAttribute(el, 'state', 'choose');
+    ok(part(el, 'account-sign-in'), 'the way back in');
+    equal(localStorage.getItem(`dropslot.session.${api.key}`), null, 'signed out in every tab');
+  });
+
+  it('Change dates releases the order and returns to the calendar with its period filled in', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    api.store.rentalPayment = 'at_pickup';
+    const token = api.addCustomer('change@example.com', 'correct horse');
+    const product = api.rentals.addProduct({ units: 1 });
+    const [start, , end] = daysThisMonth(api, 1, 3)!;
+    const order = api.rentals.placeOrder(api.customerIdOf(token), product.id, start!, 2);
+    signedInBefore(api, token);
+    const el = await checkoutIn('payment', api, product.id, 'locale="en-US"');
+    part(el, 'change-dates')!.click();
+    await waitForAttribute(el, 'state', 'quote');
+    equal(order.status, 'cancelled', 'the order is cancelled on the server');
+    equal(api.requestsTo('POST', /\/cancel$/).length, 1);
+    equal(cell(el, start!).getAttribute('aria-selected'), 'true', 'the pickup day is chosen');
+    equal(cell(el, end!).getAttribute('aria-selected'), 'true', 'the return day is chosen');
+    await waitFor(() => /1 free/.test(text(cell(el, start!))), 'its unit is free again');
+    await waitFor(() => /€70\.00/.test(total(el)), 'priced again');
+    ok(!primary(el).disabled, 'bookable again');
+    await expectAccessible(el);
+  });
+
+  it('online stores: a pending order shows the payment step and when to pay by', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const token = api.addCustomer('payer@example.com', 'correct horse');
+    const product = api.rentals.addProduct({ basePrice: 3500 });
+    api.rentals.placeOrder(api.customerIdOf(token), product.id, api.rentals.day(1), 1);
+    signedInBefore(api, token);
+    const el = await checkoutIn('awaiting-payment', api, product.id, 'locale="en-US"');
+    match(text(part(el, 'deadline')), /^Your units are held\. Pay €35\.00 before .+ to confirm the order\.$/);
+    ok(el.shadowRoot!.querySelector('payment-step'), 'the payment step');
+    ok(part(el, 'change-dates'));
+  });
+
+  it('offline: booking says so, and books once the browser is back online', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    api.store.rentalPayment = 'at_pickup';
+    const token = api.addCustomer('offline@example.com', 'correct horse');
+    const product = api.rentals.addProduct({ basePrice: 3500 });
+    const el = await checkoutIn('choose', api, product.id, `customer-token="${token}" locale="en-US"`);
+    const [start, end] = daysThisMonth(api, 1, 2)!;
+    await chooseDays(el, start!, end!);
+    api.goOffline();
+    primary(el).click();
+    const notice = await waitFor(
+      () => el.shadowRoot!.querySelector('.offline'),
+      'the offline notice',
+      15_000,
+    );
+    match(text(notice), /You are offline, so nothing was changed\. It will try again/);
+    equal(el.getAttribute('state'), 'quote', 'the chosen period stays');
+    api.goOnline();
+    window.dispatchEvent(new Event('online'));
+    await waitForAttribute(el, 'state', 'payment');
+    ok(!el.shadowRoot!.querySelector('.offline'), 'the notice is gone');
+  });
+});
+
+describe('<rental-checkout> keyboard and look', () => {
+  it('is in the Tab order before any "Choose your dates" (no tabindex on the host)', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const product = api.rentals.addProduct();
+    const root = mount(
+      `<div><button id="before">Before</button><rental-checkout product="${product.id}" api="${api.api}" publishable-key="${api.key}" locale="en-US"></rental-checkout></div>`,
+    );
+    const el = root.querySelector<RentalCheckout>('rental-checkout')!;
+    await waitForAttribute(el, 'state', 'choose');
+    equal(el.getAttribute('tabindex'), null);
+    root.querySelector<HTMLButtonElement>('#before')!.focus();
+    await sendKeys({ press: 'Tab' });
+    ok(focused(el), 'Tab moves into the checkout');
+    el.focus();
+    equal((focused(el) as HTMLElement).dataset.date, api.rentals.day(0), 'focus() lands on the calendar');
+  });
+
+  it('the free-units number under each day is explained, and named in each day’s label', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const product = api.rentals.addProduct({ units: 3 });
+    const el = await checkoutIn('choose', api, product.id, 'locale="en-US"');
+    match(text(el.shadowRoot!.querySelector('.legend')!), /small number under a day: units free that day/);
+    const day = cell(el, api.rentals.day(1));
+    equal(day.querySelector('.day-free')!.getAttribute('aria-hidden'), 'true');
+    match(text(day.querySelector('.visually-hidden')!), /, 3 free$/);
   });
 });
 

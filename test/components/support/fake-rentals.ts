@@ -7,7 +7,7 @@
  */
 import type { Product } from '../../../src/schemas/products.js';
 import type { Category, PricingUnit, RentalOrder, RentalQuote } from '../../../src/schemas/rentals.js';
-import { addDays, dateIn } from '../../../components/rental-checkout/calendar.js';
+import { addDays, dateIn, zonedInstant } from '../../../components/rental-checkout/calendar.js';
 
 const UNIT_MS: Record<PricingUnit, number> = { hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
 
@@ -198,6 +198,102 @@ export class FakeRentals {
     };
   }
 
+  /** Books the units and makes the order (`pending_payment`), as `POST /v1/rentals` does. */
+  #createOrder(
+    customerId: string,
+    body: { items: { productId: string; quantity: number }[] },
+    quote: RentalQuote,
+  ): RentalOrder {
+    const item = body.items[0]!;
+    const p = this.products.get(item.productId)!;
+    for (const d of this.#dates(quote.start, quote.end))
+      p.booked.set(d, (p.booked.get(d) ?? 0) + item.quantity);
+    const id = crypto.randomUUID();
+    const now = new Date(this.host.serverNow()).toISOString();
+    const order: RentalOrder = {
+      id,
+      storeId: this.host.store.id,
+      customerId,
+      status: 'pending_payment',
+      start: quote.start,
+      end: quote.end,
+      currency: quote.currency,
+      total: quote.total,
+      quote,
+      items: Array.from({ length: item.quantity }, (_, i) => ({
+        id: crypto.randomUUID(),
+        productId: p.product.id,
+        inventoryItemId: crypto.randomUUID(),
+        serial: `${p.product.sku}-00${i + 1}`,
+        units: quote.lines[0]!.units,
+        unitPrice: quote.lines[0]!.unitPrice,
+        amount: quote.lines[0]!.unitPrice * quote.lines[0]!.units,
+        status: 'held',
+      })),
+      invoice: {
+        id: crypto.randomUUID(),
+        rentalOrderId: id,
+        amountDue: quote.total,
+        amountPaid: 0,
+        currency: quote.currency,
+        status: 'open',
+        dueDate: quote.start.slice(0, 10),
+        issuedAt: now,
+      },
+      schedules: [
+        {
+          id: crypto.randomUUID(),
+          type: 'pickup',
+          scheduledFor: quote.start,
+          actualAt: null,
+          assignedTo: null,
+        },
+        {
+          id: crypto.randomUUID(),
+          type: 'return',
+          scheduledFor: quote.end,
+          actualAt: null,
+          assignedTo: null,
+        },
+      ],
+      qrToken: null,
+      qrType: null,
+      createdAt: now,
+      confirmedAt: null,
+      cancelledAt: null,
+      completedAt: null,
+    };
+    this.orders.set(id, order);
+    return order;
+  }
+
+  /**
+   * An order of the customer's made earlier (another tab, another device): `days` days from `date` at 10:00 store
+   * time, in `status` (a confirmed one has its pickup code, an active one its return code).
+   */
+  placeOrder(
+    customerId: string,
+    productId: string,
+    date: string,
+    days: number,
+    status: RentalOrder['status'] = 'pending_payment',
+  ): RentalOrder {
+    const zone = this.host.store.timeZone;
+    const start = zonedInstant(date, 10, zone).toISOString();
+    const end = zonedInstant(addDays(date, days), 10, zone).toISOString();
+    const body = { items: [{ productId, quantity: 1 }], start, end };
+    const quote = this.#quote(body, customerId) as RentalQuote;
+    const order = this.#createOrder(customerId, body, quote);
+    if (status !== 'pending_payment') {
+      order.status = status;
+      order.confirmedAt = new Date(this.host.serverNow()).toISOString();
+      const active = status === 'active' || status === 'overdue';
+      order.qrType = status === 'confirmed' ? 'pickup' : active ? 'return' : null;
+      order.qrToken = order.qrType ? `ds1h.${order.id}.fake${order.qrType}` : null;
+    }
+    return order;
+  }
+
   /** Answers a rental route, or undefined when the path is not one. */
   route(method: string, url: URL, body: unknown, customerId: string | undefined): Reply | undefined {
     const path = url.pathname;
@@ -256,67 +352,39 @@ export class FakeRentals {
         this.refuseNextOrder = false;
         return fail(409, 'unit_unavailable');
       }
-      const item = (body as { items: { productId: string; quantity: number }[] }).items[0]!;
-      const p = this.products.get(item.productId)!;
-      for (const d of this.#dates(quote.start, quote.end))
-        p.booked.set(d, (p.booked.get(d) ?? 0) + item.quantity);
-      const id = crypto.randomUUID();
-      const now = new Date(this.host.serverNow()).toISOString();
-      const order: RentalOrder = {
-        id,
-        storeId: this.host.store.id,
-        customerId,
-        status: 'pending_payment',
-        start: quote.start,
-        end: quote.end,
-        currency: quote.currency,
-        total: quote.total,
-        quote,
-        items: Array.from({ length: item.quantity }, (_, i) => ({
-          id: crypto.randomUUID(),
-          productId: p.product.id,
-          inventoryItemId: crypto.randomUUID(),
-          serial: `${p.product.sku}-00${i + 1}`,
-          units: quote.lines[0]!.units,
-          unitPrice: quote.lines[0]!.unitPrice,
-          amount: quote.lines[0]!.unitPrice * quote.lines[0]!.units,
-          status: 'held',
-        })),
-        invoice: {
-          id: crypto.randomUUID(),
-          rentalOrderId: id,
-          amountDue: quote.total,
-          amountPaid: 0,
-          currency: quote.currency,
-          status: 'open',
-          dueDate: quote.start.slice(0, 10),
-          issuedAt: now,
-        },
-        schedules: [
-          {
-            id: crypto.randomUUID(),
-            type: 'pickup',
-            scheduledFor: quote.start,
-            actualAt: null,
-            assignedTo: null,
-          },
-          {
-            id: crypto.randomUUID(),
-            type: 'return',
-            scheduledFor: quote.end,
-            actualAt: null,
-            assignedTo: null,
-          },
-        ],
-        qrToken: null,
-        qrType: null,
-        createdAt: now,
-        confirmedAt: null,
-        cancelledAt: null,
-        completedAt: null,
-      };
-      this.orders.set(id, order);
-      return ok(order, 201);
+      return ok(this.#createOrder(customerId, body as never, quote), 201);
+    }
+    if (method === 'GET' && (m = path.match(/^\/v1\/customers\/me\/products\/([^/]+)\/rentals$/))) {
+      if (!customerId) return fail(401, 'customer_token_required');
+      if (!this.products.has(m[1]!)) return fail(404, 'not_found');
+      const productId = m[1]!;
+      const now = this.host.serverNow();
+      const orders = [...this.orders.values()]
+        .filter(
+          (o) =>
+            o.customerId === customerId &&
+            o.items.some((i) => i.productId === productId) &&
+            (['active', 'overdue'].includes(o.status) ||
+              (['pending_payment', 'confirmed'].includes(o.status) && Date.parse(o.end) > now)),
+        )
+        .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+      return ok({ productId, orders });
+    }
+    if (method === 'POST' && (m = path.match(/^\/v1\/rentals\/([^/]+)\/cancel$/))) {
+      const order = this.orders.get(m[1]!);
+      if (!customerId) return fail(401, 'customer_token_required');
+      if (!order || order.customerId !== customerId) return fail(404, 'not_found');
+      if (order.status !== 'pending_payment' && order.status !== 'confirmed')
+        return fail(409, 'invalid_state');
+      order.status = 'cancelled';
+      order.cancelledAt = new Date(this.host.serverNow()).toISOString();
+      order.qrToken = null;
+      order.qrType = null;
+      order.invoice.status = 'void';
+      const p = this.products.get(order.items[0]!.productId)!;
+      for (const d of this.#dates(order.start, order.end))
+        p.booked.set(d, Math.max(0, (p.booked.get(d) ?? 0) - order.items.length));
+      return ok(order);
     }
     if (method === 'GET' && (m = path.match(/^\/v1\/rentals\/([^/]+)$/))) {
       const order = this.orders.get(m[1]!);
