@@ -6,7 +6,8 @@ import { DropSlotElement } from '../internal/base.js';
 import { pageFetch } from '../internal/fetch.js';
 import { isRtl } from '../internal/i18n.js';
 import { baseStyles } from '../internal/tokens.styles.js';
-import { paymentMessage, type PaymentMessageKey } from './messages.js';
+import { ConnectionError, TimeoutError } from '../../src/errors.js';
+import { declineMessageKey, paymentMessage, type PaymentMessageKey } from './messages.js';
 import { loadStripe, type StripeLike } from './stripe.js';
 import { PaymentFailEvent, PaymentSucceedEvent } from './payment-step.events.js';
 
@@ -100,9 +101,13 @@ export class PaymentStep extends DropSlotElement {
 
   @state() private _payment?: Payment;
   @state() private _method = 'pm_card_visa';
+  /** The provider's refusal code of the last attempt (said in plain words, see `declineMessageKey`). */
   @state() private _declined?: string;
+  /** The last step failed because the device is offline: it runs again once the browser is back online. */
+  @state() private _offline = false;
 
   #started = false;
+  #onlineRetry?: () => void;
   #stripe?: { stripe: StripeLike; elements: unknown };
   #cardHost?: HTMLElement;
 
@@ -153,9 +158,27 @@ export class PaymentStep extends DropSlotElement {
         this.#stripe = { stripe, elements: stripe.elements({ clientSecret: payment.clientSecret }) };
       }
       this.#settle(payment);
-    } catch {
+    } catch (error) {
       this.state = 'error';
+      if (offline(error)) this.#retryOnline(this.#retry);
     }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.#onlineRetry) removeEventListener('online', this.#onlineRetry);
+  }
+
+  /** Says the device is offline and runs `again` once the browser is back online (once). */
+  #retryOnline(again: () => void): void {
+    this._offline = true;
+    if (this.#onlineRetry) removeEventListener('online', this.#onlineRetry);
+    this.#onlineRetry = () => {
+      this.#onlineRetry = undefined;
+      this._offline = false;
+      again();
+    };
+    addEventListener('online', this.#onlineRetry, { once: true });
   }
 
   /** Moves to the state a payment's status calls for. */
@@ -174,7 +197,7 @@ export class PaymentStep extends DropSlotElement {
         return;
       case 'requires_payment_method':
         if (payment.lastError) {
-          this._declined = payment.lastError.message;
+          this._declined = payment.lastError.code;
           this.state = 'declined';
           this.dispatchEvent(new PaymentFailEvent(payment.lastError.code));
         } else {
@@ -213,6 +236,7 @@ export class PaymentStep extends DropSlotElement {
     const payment = this._payment!;
     this.state = 'paying';
     this._declined = undefined;
+    this._offline = false;
     try {
       if (payment.provider === 'stripe' && this.#stripe) {
         const result = await this.#stripe.stripe.confirmPayment({
@@ -220,7 +244,7 @@ export class PaymentStep extends DropSlotElement {
           redirect: 'if_required',
         });
         if (result.error) {
-          this._declined = result.error.message ?? '';
+          this._declined = result.error.decline_code ?? result.error.code ?? 'card_error';
           this.state = 'declined';
           this.dispatchEvent(new PaymentFailEvent(result.error.code ?? 'card_error'));
           return;
@@ -230,8 +254,14 @@ export class PaymentStep extends DropSlotElement {
         return;
       }
       this.#settle(await client.payments.create({ ...this.#target!, paymentMethod: this._method }));
-    } catch {
-      this.state = 'error';
+    } catch (error) {
+      if (offline(error)) {
+        // Nothing was charged: the card form stays, and the same card is tried again once back online.
+        this.state = 'ready';
+        this.#retryOnline(() => void this.#pay());
+      } else {
+        this.state = 'error';
+      }
     }
   };
 
@@ -245,8 +275,13 @@ export class PaymentStep extends DropSlotElement {
       await authenticate(this.resolvedApi!, action.url, { token: action.token, result });
       this.state = 'processing';
       void this.#poll(payment.id);
-    } catch {
-      this.state = 'error';
+    } catch (error) {
+      if (offline(error)) {
+        this.state = 'action';
+        this.#retryOnline(() => void this.#authenticate(result));
+      } else {
+        this.state = 'error';
+      }
     }
   };
 
@@ -276,6 +311,7 @@ export class PaymentStep extends DropSlotElement {
   }
 
   #status(): TemplateResult | typeof nothing {
+    if (this._offline) return html`<p part="notice" class="offline">${this.#t('payOffline')}</p>`;
     switch (this.state) {
       case 'loading':
         return html`<p part="notice">${this.msg('loading')}</p>`;
@@ -285,9 +321,7 @@ export class PaymentStep extends DropSlotElement {
       case 'succeeded':
         return html`<p part="notice" class="success">${this.#t('paySucceeded')}</p>`;
       case 'declined':
-        return html`<p part="notice" class="danger">
-          ${this.#t('payDeclined', { reason: this._declined ?? '' })}
-        </p>`;
+        return html`<p part="notice" class="danger">${this.#t(declineMessageKey(this._declined))}</p>`;
       case 'timeout':
         return html`<p part="notice">${this.#t('payTimeout')}</p>`;
       case 'error':
@@ -355,6 +389,11 @@ export class PaymentStep extends DropSlotElement {
         </button>
       </div>`;
   }
+}
+
+/** A failure of the connection (the SDK's, or a plain fetch's `TypeError`), not an answer of the server. */
+function offline(error: unknown): boolean {
+  return ConnectionError.is(error) || TimeoutError.is(error) || error instanceof TypeError;
 }
 
 /** Posts the test provider's authentication answer (a public route; `url` is relative to the API base). */

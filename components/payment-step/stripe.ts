@@ -8,7 +8,7 @@ export interface StripeLike {
   confirmPayment(options: {
     elements: unknown;
     redirect: 'if_required';
-  }): Promise<{ error?: { code?: string; message?: string } }>;
+  }): Promise<{ error?: { code?: string; decline_code?: string; message?: string } }>;
 }
 
 type StripeFactory = (publishableKey: string) => StripeLike;

@@ -25,7 +25,7 @@ async function stepForHold(api: FakeApi, extra = ''): Promise<PaymentStep> {
   const hold = api.addReservation(token, slots[0]!.id, { state: 'PENDING' });
   api.payments.paidDrops.add(hold.dropId);
   const step = mount<PaymentStep>(
-    `<payment-step reservation="${hold.id}" api="${api.api}" publishable-key="${api.key}" customer-token="${token}" locale="en-US" ${extra}></payment-step>`,
+    `<payment-step reservation="${hold.id}" api="${api.api}" publishable-key="${api.key}" customer-token="${token}" ${extra.includes('locale=') ? '' : 'locale="en-US"'} ${extra}></payment-step>`,
   );
   await waitForAttribute(step, 'state', 'ready');
   return step;
@@ -58,7 +58,7 @@ describe('<payment-step>', () => {
     await expectAccessible(step);
   });
 
-  it('a declined card says why and lets the shopper choose another', async () => {
+  it('a declined card says so in plain words, once, and lets the shopper choose another', async () => {
     const api = freshApi();
     const step = await stepForHold(api);
     await choose(step, 'pm_card_declined');
@@ -66,7 +66,13 @@ describe('<payment-step>', () => {
     pay(step);
     await waitForAttribute(step, 'state', 'declined');
     equal((await failed).detail.code, 'card_declined');
-    match(text(step.shadowRoot!.querySelector('[role="status"]')!), /declined: Your card was declined/);
+    const said = text(step.shadowRoot!.querySelector('[role="status"]')!);
+    equal(
+      said,
+      'Your card was declined, and nothing was charged. Try another card, or ask your bank why.',
+      'the reason in plain words, not "The payment was declined: Your card was declined."',
+    );
+    equal(said.match(/declined/g)?.length, 1, 'said once');
     await expectAccessible(step);
     await choose(step, 'pm_card_visa');
     pay(step);
@@ -84,12 +90,54 @@ describe('<payment-step>', () => {
     const buttons = [...step.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="actions"] button')];
     buttons.find((b) => /Refuse/.test(text(b)))!.click();
     await waitForAttribute(step, 'state', 'declined');
+    const said = text(step.shadowRoot!.querySelector('[role="status"]')!);
+    match(said, /^The payment was not confirmed with your bank, so nothing was charged\. Try again/);
+    ok(!/authentication|customer/i.test(said), `no provider jargon: ${said}`);
     await choose(step, 'pm_card_requires_action');
     pay(step);
     await waitForAttribute(step, 'state', 'action');
     step.shadowRoot!.querySelector<HTMLButtonElement>('button[data-primary]')!.click();
     await waitForAttribute(step, 'state', 'succeeded');
     equal(api.requestsTo('POST', /authenticate$/).length, 2);
+  });
+});
+
+describe('<payment-step> offline and in other languages', () => {
+  it('offline: paying says nothing was charged, and pays once the browser is back online', async () => {
+    const api = freshApi();
+    const step = await stepForHold(api);
+    api.goOffline();
+    pay(step);
+    const notice = await waitFor(
+      () => step.shadowRoot!.querySelector('.offline'),
+      'the offline notice',
+      15_000,
+    );
+    equal(
+      text(notice),
+      'You are offline, so nothing was charged. It will try again as soon as you are back online.',
+    );
+    equal(step.getAttribute('state'), 'ready', 'the card form stays');
+    await expectAccessible(step);
+    api.goOnline();
+    window.dispatchEvent(new Event('online'));
+    await waitForAttribute(step, 'state', 'succeeded');
+    ok(!step.shadowRoot!.querySelector('.offline'));
+  });
+
+  it('German and Arabic: a declined card in their words', async () => {
+    for (const [locale, expected] of [
+      ['de', /^Deine Karte wurde abgelehnt, es wurde nichts abgebucht\./],
+      ['ar', /^رُفضت بطاقتك ولم يُخصم أي مبلغ\./],
+    ] as const) {
+      const api = freshApi();
+      const step = await stepForHold(api, `locale="${locale}"`);
+      await choose(step, 'pm_card_declined');
+      pay(step);
+      await waitForAttribute(step, 'state', 'declined');
+      match(text(step.shadowRoot!.querySelector('[role="status"]')!), expected);
+      step.remove();
+    }
   });
 });
 
