@@ -347,25 +347,48 @@ export async function unitOfWork<T>(db: Database, work: (tx: Executor) => Promis
 }
 
 /**
- * Calls `hook` once the caller's changes are committed: at once outside a unit of work (the caller's own transaction
- * has committed or is about to), after the unit's commit inside one. For in-memory state that must follow the
+ * Calls `hook` once the caller's changes are committed: after the unit's commit inside a unit of work, after the
+ * outermost `transaction()`'s commit inside one, at once otherwise. For in-memory state that must follow the
  * database (a slot known full), never run for changes that were rolled back.
  */
 export function afterCommit(hook: () => void): void {
   const unit = currentUnit();
   if (unit) unit.afterCommit.push(hook);
-  else hook();
+  else {
+    const pending = openHooks();
+    if (pending) pending.hooks.push(hook);
+    else hook();
+  }
 }
+
+/**
+ * The hooks of the caller's `transaction()` when it runs outside a unit of work: called once it has committed. A task
+ * the transaction started that outlives it sees the list closed and runs its hooks at once.
+ */
+const commitHooks = new AsyncLocalStorage<{ hooks: (() => void)[]; open: boolean }>();
+const openHooks = () => {
+  const pending = commitHooks.getStore();
+  return pending?.open ? pending : undefined;
+};
 
 /**
  * Runs `work` in a transaction, retrying on serialization failures and deadlocks (both safe to retry because the
  * transaction rolled back whole). Inside a unit of work it is a savepoint of the unit's transaction.
  */
 export async function transaction<T>(db: Database, work: (tx: Executor) => Promise<T>): Promise<T> {
+  const outermost = !currentUnit() && !openHooks();
   for (let attempt = 0; ; attempt++) {
+    const pending = { hooks: [] as (() => void)[], open: true };
     try {
-      return await db.transaction((tx) => work(tx as unknown as Executor));
+      if (!outermost) return await db.transaction((tx) => work(tx as unknown as Executor));
+      const result = await commitHooks.run(pending, () =>
+        db.transaction((tx) => work(tx as unknown as Executor)),
+      );
+      pending.open = false;
+      for (const hook of pending.hooks) hook();
+      return result;
     } catch (error) {
+      pending.open = false;
       const code = pgError(error)?.code;
       if (attempt < 5 && (code === '40001' || code === '40P01')) {
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));

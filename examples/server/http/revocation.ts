@@ -8,7 +8,7 @@
  * while a LISTEN connection was being re-established.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { notifySql, rows, type DatabaseHandle, type Executor } from '../db/index.js';
+import { afterCommit, notifySql, rows, type DatabaseHandle, type Executor } from '../db/index.js';
 
 /** What the events channel carries about access (beside the slot and drop notices of `LiveHub`). */
 export type AuthNotice =
@@ -16,10 +16,19 @@ export type AuthNotice =
   | { t: 'key'; keyHash: string }
   | { t: 'roles'; userId: string };
 
-/** Announces an access change to every process, inside the caller's transaction (delivered on commit). */
+/** The revocation sets of this process: a change made here applies to them on commit, before its notice comes back. */
+const local = new Set<Revocations>();
+
+/**
+ * Announces an access change to every process, inside the caller's transaction (delivered on commit). This process
+ * applies it as soon as the transaction commits, so the caller's next request is already refused here.
+ */
 export async function announce(tx: Executor, notice: AuthNotice): Promise<void> {
   const payload: SQL = sql`${JSON.stringify(notice)}`;
   await tx.execute(sql`select ${notifySql(payload)}`);
+  afterCommit(() => {
+    for (const revocations of local) revocations.apply(notice);
+  });
 }
 
 export function isAuthNotice(value: { t?: unknown }): value is AuthNotice {
@@ -36,11 +45,13 @@ export class Revocations {
   /** Loads the disabled customers and keeps reloading them every `reloadMs` as a backstop. */
   async start(handle: DatabaseHandle): Promise<void> {
     await this.reload(handle.db);
+    local.add(this);
     this.#timer = setInterval(() => void this.reload(handle.db).catch(() => {}), this.reloadMs);
     this.#timer.unref();
   }
 
   stop(): void {
+    local.delete(this);
     if (this.#timer) clearInterval(this.#timer);
   }
 
