@@ -178,6 +178,8 @@ for (const kind of databaseKinds) {
         assert.equal(rescan.status, 409);
         assert.equal(rescan.body.code, 'qr_already_used');
         assert.equal(rescan.body.firstUsedAt, pickup.body.verifiedAt);
+        assert.equal(rescan.body.handoverType, 'pickup');
+        assert.equal(rescan.body.type, 'https://dropslot.dev/problems/qr-already-used');
 
         // The return code is now on the order.
         const active = await t.call('GET', `/v1/rentals/${created.id}`, { token: alice.token });
@@ -293,6 +295,9 @@ for (const kind of databaseKinds) {
         const twice = await t.call('POST', `/v1/rentals/${first.id}/cancel`, { token: alice.token });
         assert.equal(twice.status, 409);
         assert.equal(twice.body.code, 'invalid_state');
+        // The problem's own `status` stays the HTTP status; the rental's is a member of its own.
+        assert.equal(twice.body.status, 409);
+        assert.equal(twice.body.rentalStatus, 'cancelled');
         const confirmed = await t.call('POST', `/v1/rentals/${second.id}/confirm`, sk);
         // The pickup is verified in its check-in window (opened here two days early), so the order is active.
         await t.handle.db.execute(

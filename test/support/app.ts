@@ -8,6 +8,7 @@ import { rows, schema, type DatabaseHandle } from '../../examples/server/db/inde
 import type { RateLimitConfig } from '../../examples/server/http/rate-limit.js';
 import type { WebhookSettings } from '../../examples/server/domain/webhook-delivery.js';
 import { createStore, createUser, type CreatedStore } from '../../examples/server/seed.js';
+import { contractChecker } from './contract.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './db.js';
 
 export interface Call {
@@ -18,6 +19,8 @@ export interface Call {
   rawBody?: string;
   headers?: Record<string, string>;
   idempotencyKey?: string;
+  /** Checks the answer against the served OpenAPI document (default); off only for deliberate protocol probes. */
+  checkContract?: boolean;
 }
 
 export interface Reply<T = any> {
@@ -93,6 +96,7 @@ export async function startTestApp(
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const contract = contractChecker(dropslot.openapi);
   const call: TestApp['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     const key = o.key === undefined ? store.publishableKey : o.key;
@@ -111,6 +115,10 @@ export async function startTestApp(
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       // Not JSON: keep the text.
+    }
+    // Every answer, errors included, must be what the served OpenAPI document says it is.
+    if (o.checkContract !== false) {
+      contract.check(method, path, response.status, response.headers.get('content-type'), parsed);
     }
     return { status: response.status, headers: response.headers, body: parsed as never };
   };

@@ -126,7 +126,12 @@ export async function rentalTicket(
  */
 export async function withUsedTicket(db: Executor, storeId: string, error: unknown): Promise<unknown> {
   if (!(error instanceof ApiError) || error.code !== ProblemCode.qrAlreadyUsed) return error;
-  const { firstUsedAt, reservationId, rentalOrderId, type } = error.extra as Record<string, unknown>;
+  const {
+    firstUsedAt,
+    reservationId,
+    rentalOrderId,
+    handoverType: type,
+  } = error.extra as Record<string, unknown>;
   const at = typeof firstUsedAt === 'string' ? new Date(firstUsedAt) : new Date(0);
   const ticket =
     typeof reservationId === 'string'

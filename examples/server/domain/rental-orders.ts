@@ -39,7 +39,7 @@ async function lockOrder(tx: Executor, storeId: string, id: string): Promise<Ord
 
 const invalidState = (row: { status: string }, verb: string) =>
   new ApiError(409, ProblemCode.invalidState, `A ${row.status} rental cannot be ${verb}.`, {
-    status: row.status,
+    rentalStatus: row.status,
   });
 
 async function event(
@@ -372,7 +372,7 @@ export async function verifyHandover(
       throw new ApiError(409, ProblemCode.qrAlreadyUsed, 'This code was already used.', {
         firstUsedAt: existing.verifiedAt?.toISOString(),
         rentalOrderId: existing.rentalOrderId,
-        type: existing.type,
+        handoverType: existing.type,
       });
     }
     const row = (await lockOrder(tx, actor.storeId, used.rentalOrderId))!;

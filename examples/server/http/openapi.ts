@@ -36,11 +36,13 @@ const errorDescriptions: Record<number, string> = {
   403: 'The key or user may not do this (`wrong_key_kind`, `forbidden`, `origin_not_allowed`).',
   404: 'No such resource in this store (`not_found`).',
   409: 'Conflicts with the current state (see `code`).',
+  413: 'The body is larger than the API accepts (`payload_too_large`).',
   415: 'The body is not JSON.',
   422: 'The Idempotency-Key was used with another request (`idempotency_key_reused`).',
   429: 'Rate limited (`rate_limited`); see `Retry-After`.',
   500: 'Server error (`internal_error`).',
   502: 'The payment provider failed or is unreachable (`provider_error`); retry.',
+  503: 'The process is draining or its database is briefly away (`service_unavailable`); retry after `Retry-After`.',
 };
 
 function security(access: RouteSpec['access']) {
@@ -98,9 +100,11 @@ export function buildOpenApi(specs: RouteSpec[], serverUrl: string): Json {
         schema: { type: 'string', maxLength: 255 },
       });
     }
-    const errors = new Set([400, 500, ...(spec.access === 'none' ? [] : [401, 403]), ...(spec.errors ?? [])]);
+    // Any operation may answer 500 or 503 (draining, database away); a body may be too large or not JSON.
+    const errors = new Set([400, 500, 503, ...(spec.access === 'none' ? [] : [401, 403]), ...(spec.errors ?? [])]);
     if (spec.rateLimit) errors.add(429);
-    if (spec.body) errors.add(415);
+    if (spec.body) errors.add(413).add(415);
+    if (spec.rawBody) errors.add(413);
     if (spec.method === 'post') errors.add(422);
     const responses: Record<string, Json> = {
       [String(spec.success.status)]: {
@@ -123,6 +127,13 @@ export function buildOpenApi(specs: RouteSpec[], serverUrl: string): Json {
       ...(parameters.length > 0 && { parameters }),
       responses,
     };
+    if (spec.rawBody) {
+      operation.requestBody = {
+        required: true,
+        description: spec.rawBody.description,
+        content: { [spec.rawBody.contentType]: { schema: { type: 'string' } } },
+      };
+    }
     if (spec.body) {
       operation.requestBody = {
         required: !spec.bodyOptional,

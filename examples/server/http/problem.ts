@@ -55,14 +55,16 @@ export function problemBody(
   requestId?: string,
   extra = {},
 ): Problem {
+  // Extra members come first: the RFC 9457 members (and `code`, `requestId`) are the problem's own and are never
+  // overwritten by an extra member of the same name.
   return {
+    ...extra,
     type: `https://dropslot.dev/problems/${code.replaceAll('_', '-')}`,
     title: titles[status] ?? 'Error',
     status,
     detail,
     code,
     ...(requestId ? { requestId } : {}),
-    ...extra,
   };
 }
 

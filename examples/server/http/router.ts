@@ -25,6 +25,11 @@ export interface RouteSpec {
   body?: z.ZodMiniType;
   /** The body may be absent (an empty object is assumed). */
   bodyOptional?: boolean;
+  /**
+   * The route reads its body itself, as bytes (a provider's signed event): documented here, never parsed or validated
+   * by the router, since the signature covers the exact bytes.
+   */
+  rawBody?: { contentType: string; description: string };
   success: { status: number; schema?: z.ZodMiniType; description: string; contentType?: string };
   /** Error statuses this route documents besides 400/401/403/429/500. */
   errors?: number[];

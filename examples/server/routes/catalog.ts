@@ -82,7 +82,7 @@ export function catalogRoutes(router: Router): void {
         access: 'owner',
         body: ProductCreate,
         success: { status: 201, schema: Product, description: 'The new product.' },
-        errors: [409],
+        errors: [404, 409],
       },
       async ({ c, services, auth, body }) =>
         createProduct(services.db, actorOf(c, auth), body, services.clock.now()),

@@ -167,6 +167,10 @@ export function paymentRoutes(router: Router): void {
           '`invalid_signature` changes nothing. Each event id is applied once; events may arrive in any order.',
         tag: 'Payments',
         access: 'none',
+        rawBody: {
+          contentType: 'application/json',
+          description: "The provider's event, as it sent it (the signature covers these exact bytes).",
+        },
         success: { status: 200, schema: WebhookReceipt, description: 'The event was received.' },
         errors: [404],
       },
@@ -183,6 +187,10 @@ export function paymentRoutes(router: Router): void {
           'by the same code path.',
         tag: 'Payments',
         access: 'none',
+        rawBody: {
+          contentType: 'application/json',
+          description: "The test provider's event, as it sent it (the signature covers these exact bytes).",
+        },
         success: { status: 200, schema: WebhookReceipt, description: 'The event was received.' },
       },
       async ({ c, services }) => receive(c, services, services.testProvider),
