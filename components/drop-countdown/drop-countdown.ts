@@ -24,10 +24,11 @@ const ANNOUNCE_AT: readonly [seconds: number, unit: DurationUnit, n: number][] =
 /** The largest `setTimeout` delay; longer waits are re-checked on wake-up. */
 const MAX_TIMER = 2 ** 31 - 1;
 
-/** A drop's start and end in epoch ms (`end` is Infinity when unknown). */
+/** A drop's start and end in epoch ms (`end` is Infinity when unknown), and whether every place was taken. */
 interface DropWindow {
   start: number;
   end: number;
+  soldOut?: boolean;
 }
 
 /** An ISO 8601 instant as epoch ms, or NaN. */
@@ -43,16 +44,22 @@ async function fetchDropWindow(
   const url = `${api.replace(/\/+$/, '')}/v1/drops/${encodeURIComponent(dropId)}`;
   const response = await pageFetch(url, { signal, headers: { Authorization: `Bearer ${key}` } });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const drop = (await response.json()) as { startsAt?: unknown; endsAt?: unknown } | null;
+  const drop = (await response.json()) as {
+    startsAt?: unknown;
+    endsAt?: unknown;
+    capacityRemaining?: unknown;
+  } | null;
   const start = instant(drop?.startsAt);
   if (Number.isNaN(start)) throw new TypeError('startsAt');
-  return { start, end: instant(drop?.endsAt) || Infinity };
+  const left = drop?.capacityRemaining;
+  return { start, end: instant(drop?.endsAt) || Infinity, soldOut: typeof left === 'number' && left <= 0 };
 }
 
 /**
  * A countdown to a drop's start on **server time**: the offset of the device clock is estimated from `/v1/time` probes,
  * so every shopper sees the drop open at the same instant whatever their device clock says. The time never runs
- * backwards; the countdown flips to `live` at the start and to `ended` after the end.
+ * backwards; the countdown flips to `live` at the start and to `ended` after the end. A live drop whose places were all
+ * taken when the page loaded leads with its waitlist ("Sold out — join the waitlist") rather than "Live now".
  *
  * It needs only a drop id and the publishable key (its own attributes or the page configuration) and works without the
  * SDK client, so it can be embedded alone. `starts-at` / `ends-at` override the drop's times, or replace the API
@@ -64,9 +71,11 @@ async function fetchDropWindow(
  * @summary Counts down to a drop's start on server time.
  *
  * @attribute phase - Reflected, read-only: `upcoming`, `live` or `ended`; absent while loading or after an error.
+ * @attribute sold-out - Reflected, read-only: present while live with every place taken (as the drop was read).
  *
  * @slot upcoming - Replaces the label before the start (default: "Opens in").
  * @slot live - Replaces the label while the drop is live (default: "Live now").
+ * @slot sold-out - Replaces the label while the drop is live and sold out (default: "Sold out — join the waitlist").
  * @slot ended - Replaces the label after the end (default: "This drop has ended").
  *
  * @csspart base - The wrapper, `role="timer"`.
@@ -183,6 +192,7 @@ export class DropCountdown extends DropSlotLightElement {
     const phase = this.#phase;
     if (phase) this.setAttribute('phase', phase);
     else this.removeAttribute('phase');
+    this.toggleAttribute('sold-out', this.#soldOut);
     if (this.#reachedStart && this.window) {
       this.#reachedStart = false;
       this.dispatchEvent(
@@ -211,6 +221,7 @@ export class DropCountdown extends DropSlotLightElement {
     if (this.drop && !(start && end)) {
       if (!api || !key) return; // waits for the page configuration
       window = fetchDropWindow(api, key, this.drop, abort.signal).then((drop) => ({
+        ...drop,
         start: start || drop.start,
         end: end || drop.end,
       }));
@@ -261,8 +272,14 @@ export class DropCountdown extends DropSlotLightElement {
               <button part="button" type="button" @click=${this.#retry}>${this.msg('retry')}</button>
             </div>`
           : phase && this.window && this.now !== undefined
-            ? html`<div part="base" dir=${dir} role="timer" class=${phase}>
-                <span part="label"><slot name=${phase}>${this.msg(LABELS[phase])}</slot></span>
+            ? html`<div part="base" dir=${dir} role="timer" class=${this.#soldOut ? 'sold-out' : phase}>
+                <span part="label"
+                  >${
+                    this.#soldOut
+                      ? html`<slot name="sold-out">${this.msg('countdownSoldOut')}</slot>`
+                      : html`<slot name=${phase}>${this.msg(LABELS[phase])}</slot>`
+                  }</span
+                >
                 ${phase === 'upcoming' ? this.#renderTime(this.window.start - this.now) : ''}
               </div>`
             : html`<div part="base" dir=${dir} aria-busy="true">
@@ -271,6 +288,11 @@ export class DropCountdown extends DropSlotLightElement {
               </div>`
       }
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.#announcement}</div>`;
+  }
+
+  /** Live, and every place was taken when the drop was read: the waitlist is what is open. */
+  get #soldOut(): boolean {
+    return this.#phase === 'live' && this.window?.soldOut === true;
   }
 
   #renderTime(ms: number): TemplateResult {

@@ -9,6 +9,7 @@ export const lightEn = {
   error: 'Something went wrong.',
   countdownOpensIn: 'Opens in',
   countdownLive: 'Live now',
+  countdownSoldOut: 'Sold out — join the waitlist',
   countdownEnded: 'This drop has ended',
   countdownAnnounceOpens: 'Opens in {time}',
 } as const;
@@ -22,6 +23,7 @@ export const lightDe: LightCatalog = {
   error: 'Etwas ist schiefgelaufen.',
   countdownOpensIn: 'Startet in',
   countdownLive: 'Jetzt live',
+  countdownSoldOut: 'Ausverkauft — trag dich auf die Warteliste ein',
   countdownEnded: 'Dieser Drop ist vorbei',
   countdownAnnounceOpens: 'Startet in {time}',
 };
@@ -32,6 +34,7 @@ export const lightAr: LightCatalog = {
   error: 'حدث خطأ ما.',
   countdownOpensIn: 'يبدأ خلال',
   countdownLive: 'مباشر الآن',
+  countdownSoldOut: 'نفدت الأماكن — انضم إلى قائمة الانتظار',
   countdownEnded: 'انتهى هذا الإصدار',
   countdownAnnounceOpens: 'يبدأ خلال {time}',
 };

@@ -84,13 +84,13 @@ type Phase =
  * page or any tab of the store) booking first shows a
  * minimal sign-in / sign-up step.
  *
- * @summary Choose dates for a rental product, see the live price, book it and get the pickup code.
- *
  * A signed-in shopper's open order for the product is restored from the server on load and on sign-in
  * (`GET /v1/customers/me/products/{id}/rentals`, through the page's session): one to pay or confirm shows the payment
  * step with its deadline, a confirmed one its pickup code, a picked-up one its return code — so a reload, a new tab or
  * another device shows the same state. The payment step has a way back: Change dates releases the order's units and
  * returns to the calendar with its period filled in. Offline, an action says so and runs again once back online.
+ *
+ * @summary Choose dates for a rental product, see the live price, book it and get the pickup code.
  *
  * @attribute state - Reflected, read-only: the designed state (`loading`, `error`, `not-rentable`, `choose`, `quote`,
  * `unavailable`, `sign-in`, `payment`, `awaiting-payment`, `confirmed`).
