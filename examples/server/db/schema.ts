@@ -745,7 +745,11 @@ export const serverSecrets = pgTable('server_secrets', {
 // Rentals
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Images, 3D models and AR scenes of a product. */
+/**
+ * Images, 3D models and AR scenes of a product, in `position` order. An uploaded image (0015) is kept by the asset
+ * store under `storage_key` (content-addressed: `{store}/{sha-256}.{ext}`) and served at `url`; an external asset has
+ * only its https `url`. Alt text, content type, size and dimensions describe it.
+ */
 export const productAssets = pgTable(
   'product_assets',
   {
@@ -758,7 +762,19 @@ export const productAssets = pgTable(
     url: text('url').notNull(),
     drmProtected: boolean('drm_protected').notNull().default(false),
     position: integer('position').notNull().default(0),
+    /** Text alternative shown in place of the asset (0015); required for new assets. */
+    alt: text('alt').notNull().default(''),
+    /** Media type: checked from the bytes for uploads, as declared for external assets (0015). */
+    contentType: text('content_type'),
+    /** Size of an uploaded file in bytes (0015). */
+    byteSize: integer('byte_size'),
+    /** Pixel dimensions of an uploaded image, read from its bytes (0015). */
+    width: integer('width'),
+    height: integer('height'),
+    /** Where the asset store keeps an uploaded file (0015); `null` for an external URL. */
+    storageKey: text('storage_key'),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     foreignKey({
@@ -767,7 +783,11 @@ export const productAssets = pgTable(
       foreignColumns: [products.storeId, products.id],
     }).onDelete('cascade'),
     check('product_assets_type_check', sql`${t.assetType} in ('image', '3d', 'ar')`),
+    check('product_assets_position_check', sql`${t.position} >= 0`),
+    check('product_assets_byte_size_check', sql`${t.byteSize} >= 0`),
+    check('product_assets_dimensions_check', sql`${t.width} > 0 and ${t.height} > 0`),
     index('product_assets_product_idx').on(t.productId, t.position),
+    index('product_assets_storage_idx').on(t.storeId, t.storageKey),
   ],
 );
 
