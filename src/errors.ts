@@ -1,4 +1,10 @@
-import type { Problem } from './schemas/common.js';
+import type { Problem, ProblemCode } from './schemas/common.js';
+
+/**
+ * A problem's machine `code`: one of the codes this version of the contract knows ({@link ProblemCode}), typed so
+ * editors complete them, and open to codes a newer server may add.
+ */
+export type ErrorCode = ProblemCode | (string & {});
 
 /** The brand every DropSlot error carries; shared by every copy of the package on a page through the global symbol registry. */
 const BRAND: unique symbol = Symbol.for('dropslot.error') as never;
@@ -8,7 +14,7 @@ export interface DropSlotErrorInit {
   /** HTTP status of the response, if there was one. */
   status?: number | undefined;
   /** The problem document's machine `code` (`slot_full`, `hold_expired`, …). */
-  code?: string | undefined;
+  code?: ErrorCode | undefined;
   /** The request id (`X-Request-Id` header or the problem's `requestId`). */
   requestId?: string | undefined;
   /** The parsed `application/problem+json` body, if the server sent one. */
@@ -66,7 +72,7 @@ export class DropSlotError extends Error {
   /** HTTP status of the response; `undefined` for transport errors. */
   readonly status: number | undefined;
   /** The problem document's machine `code` (`slot_full`, `hold_expired`, …), if any. */
-  readonly code: string | undefined;
+  readonly code: ErrorCode | undefined;
   /** The request id to quote to support (`X-Request-Id`). */
   readonly requestId: string | undefined;
   /** The full `application/problem+json` document, including extra members such as `firstUsedAt`. */

@@ -78,7 +78,7 @@ export {
   ValidationError,
   isDropSlotError,
 } from './errors.js';
-export type { DropSlotErrorInit, ResponseIssue } from './errors.js';
+export type { DropSlotErrorInit, ErrorCode, ResponseIssue } from './errors.js';
 
 // Live updates
 export { subscribeDrop } from './live.js';

@@ -4,27 +4,18 @@
  * refused without a database round trip.
  */
 import { randomBytes } from 'node:crypto';
-import type { DropPhase } from '../../src/schemas/index.js';
+import * as z from 'zod/mini';
+import {
+  LiveNotice,
+  type DropPhase,
+  type DropPhaseEvent,
+  type SlotCapacityEvent,
+} from '../../src/schemas/index.js';
 import type { Clock } from './clock.js';
 import { EVENTS_CHANNEL, type DatabaseHandle } from './db/index.js';
 import type { CapacityCache } from './domain/reservations.js';
 import { phaseOf } from './domain/drops.js';
-import { isAuthNotice, type AuthNotice } from './http/revocation.js';
-
-type Notice =
-  | {
-      t: 'slot';
-      dropId: string;
-      slotId: string;
-      storeId: string;
-      total: number;
-      reserved: number;
-      waitlist: number;
-      /** Present on notices of reserves: the drop's window, so a full slot can be marked full here too. */
-      startsAt?: string;
-      endsAt?: string;
-    }
-  | { t: 'drop'; dropId: string };
+import type { AuthNotice } from './http/revocation.js';
 
 /** One connected stream: receives ready-made SSE frames, encoded once for every subscriber. */
 export interface Subscriber {
@@ -152,7 +143,7 @@ export class LiveHub implements CapacityCache {
       if (phase === watch.phase) continue;
       watch.phase = phase;
       const at = new Date(phase === 'live' ? watch.startsAt : watch.endsAt).toISOString();
-      this.#broadcast(watch, this.frame('phase', { dropId, phase, at }));
+      this.#broadcast(watch, this.frame('phase', { dropId, phase, at } satisfies DropPhaseEvent));
     }
   }
 
@@ -162,14 +153,18 @@ export class LiveHub implements CapacityCache {
   }
 
   #onNotice(payload: string): void {
-    let notice: Notice;
+    let json: unknown;
     try {
-      notice = JSON.parse(payload) as Notice;
+      json = JSON.parse(payload);
     } catch {
       return;
     }
-    if (isAuthNotice(notice as { t?: unknown })) {
-      this.onAuthNotice?.(notice as unknown as AuthNotice);
+    // The one schema of the channel's payload (src/schemas/stream.ts); anything else on the channel is ignored.
+    const parsed = z.safeParse(LiveNotice, json);
+    if (!parsed.success) return;
+    const notice = parsed.data;
+    if (notice.t === 'user' || notice.t === 'key' || notice.t === 'roles') {
+      this.onAuthNotice?.(notice);
       return;
     }
     if (notice.t === 'slot') {
@@ -196,7 +191,7 @@ export class LiveHub implements CapacityCache {
             capacityReserved: notice.reserved,
             capacityRemaining: notice.total - notice.reserved,
             waitlistCount: notice.waitlist,
-          }),
+          } satisfies SlotCapacityEvent),
         );
       }
     } else if (notice.t === 'drop') {

@@ -38,3 +38,33 @@ export type DropPhaseEvent = z.infer<typeof DropPhaseEvent>;
 /** The names of the server-sent events of `GET /drops/{id}/stream`. */
 export const StreamEventName = { snapshot: 'snapshot', slot: 'slot', phase: 'phase' } as const;
 export type StreamEventName = (typeof StreamEventName)[keyof typeof StreamEventName];
+
+/**
+ * What the reference backend's processes tell each other on their events channel (PostgreSQL `NOTIFY`, or Redis
+ * pub/sub): a slot's new figures, a drop that changed, and access taken away (a customer disabled or enabled, a key
+ * revoked, a member's roles changed). Internal to the backend; not part of the HTTP API.
+ * @internal
+ */
+export const LiveNotice = z.discriminatedUnion('t', [
+  z.object({
+    t: z.literal('slot'),
+    dropId: z.string(),
+    slotId: z.string(),
+    storeId: z.string(),
+    total: z.int(),
+    reserved: z.int(),
+    waitlist: z.int(),
+    /**
+     * On notices of reserves: the drop's window, so a full slot can be marked full on every process (PostgreSQL's JSON
+     * form of a timestamp, `2030-03-01T09:00:00+00:00`).
+     */
+    startsAt: z.optional(z.string()),
+    endsAt: z.optional(z.string()),
+  }),
+  z.object({ t: z.literal('drop'), dropId: z.string() }),
+  z.object({ t: z.literal('user'), userId: z.string(), status: z.enum(['active', 'disabled']) }),
+  z.object({ t: z.literal('key'), keyHash: z.string() }),
+  z.object({ t: z.literal('roles'), userId: z.string() }),
+]);
+/** @internal */
+export type LiveNotice = z.infer<typeof LiveNotice>;

@@ -43,6 +43,13 @@ describe('live hub', () => {
       assert.equal(fresh.frames.length, 1);
       assert.match(fresh.frames[0]!, /event: slot/);
       assert.equal(old.frames.length, 0);
+      // A payload that is not a notice of the channel's schema is ignored, never half-applied.
+      await handle.db.execute(
+        sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ t: 'slot', dropId: 'd1' })})`,
+      );
+      await handle.db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`);
+      for (let i = 0; i < 50 && fresh.frames.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(fresh.frames.length, 2, 'only the well-formed notice reached the stream');
     } finally {
       await hub.stop();
       await handle.close();

@@ -11,6 +11,7 @@ import {
   type Slot,
   type SlotCreate,
   type SlotUpdate,
+  type LiveNotice,
 } from '../../../src/schemas/index.js';
 import { notifySql, rows, schema, transaction, type Database, type Executor } from '../db/index.js';
 import { ApiError, notFound } from '../http/problem.js';
@@ -246,7 +247,8 @@ export async function updateDrop(db: Database, actor: Actor, id: string, input: 
       now,
     );
     await audit(tx, actor, 'drop.update', 'drop', id, serializeDrop(before, now), drop, now);
-    await tx.execute(sql`select ${notifySql(sql`${JSON.stringify({ t: 'drop', dropId: id })}`)}`);
+    const notice: LiveNotice = { t: 'drop', dropId: id };
+    await tx.execute(sql`select ${notifySql(sql`${JSON.stringify(notice)}`)}`);
     return drop;
   });
 }

@@ -8,13 +8,11 @@
  * while a LISTEN connection was being re-established.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { LiveNotice } from '../../../src/schemas/index.js';
 import { afterCommit, notifySql, rows, type DatabaseHandle, type Executor } from '../db/index.js';
 
-/** What the events channel carries about access (beside the slot and drop notices of `LiveHub`). */
-export type AuthNotice =
-  | { t: 'user'; userId: string; status: 'active' | 'disabled' }
-  | { t: 'key'; keyHash: string }
-  | { t: 'roles'; userId: string };
+/** What the events channel carries about access (beside the slot and drop notices of `LiveHub`): one schema. */
+export type AuthNotice = Extract<LiveNotice, { t: 'user' | 'key' | 'roles' }>;
 
 /** The revocation sets of this process: a change made here applies to them on commit, before its notice comes back. */
 const local = new Set<Revocations>();
@@ -29,10 +27,6 @@ export async function announce(tx: Executor, notice: AuthNotice): Promise<void> 
   afterCommit(() => {
     for (const revocations of local) revocations.apply(notice);
   });
-}
-
-export function isAuthNotice(value: { t?: unknown }): value is AuthNotice {
-  return value.t === 'user' || value.t === 'key' || value.t === 'roles';
 }
 
 export class Revocations {
