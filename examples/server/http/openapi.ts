@@ -101,7 +101,13 @@ export function buildOpenApi(specs: RouteSpec[], serverUrl: string): Json {
       });
     }
     // Any operation may answer 500 or 503 (draining, database away); a body may be too large or not JSON.
-    const errors = new Set([400, 500, 503, ...(spec.access === 'none' ? [] : [401, 403]), ...(spec.errors ?? [])]);
+    const errors = new Set([
+      400,
+      500,
+      503,
+      ...(spec.access === 'none' ? [] : [401, 403]),
+      ...(spec.errors ?? []),
+    ]);
     if (spec.rateLimit) errors.add(429);
     if (spec.body) errors.add(413).add(415);
     if (spec.rawBody) errors.add(413);
