@@ -966,7 +966,10 @@ export const invoices = pgTable(
     storeId: uuid('store_id')
       .notNull()
       .references(() => stores.id, { onDelete: 'cascade' }),
-    rentalOrderId: uuid('rental_order_id').notNull(),
+    /** The rental order it bills, or (0016) null for a subscription's invoice. */
+    rentalOrderId: uuid('rental_order_id'),
+    /** The subscription whose period it bills (0016); exactly one of the two is set. */
+    subscriptionId: uuid('subscription_id'),
     amountDueCents: integer('amount_due_cents').notNull(),
     amountPaidCents: integer('amount_paid_cents').notNull().default(0),
     currency: char('currency', { length: 3 }).notNull(),
@@ -984,10 +987,20 @@ export const invoices = pgTable(
       columns: [t.storeId, t.rentalOrderId],
       foreignColumns: [rentalOrders.storeId, rentalOrders.id],
     }),
+    foreignKey({
+      name: 'invoices_store_subscription_fkey',
+      columns: [t.storeId, t.subscriptionId],
+      foreignColumns: [subscriptions.storeId, subscriptions.id],
+    }),
+    check('invoices_target_check', sql`num_nonnulls(${t.rentalOrderId}, ${t.subscriptionId}) = 1`),
     check('invoices_amounts_check', sql`${t.amountDueCents} >= 0 and ${t.amountPaidCents} >= 0`),
     check('invoices_status_check', sql`${t.status} in ('open', 'paid', 'void')`),
     check('invoices_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     index('invoices_order_idx').on(t.rentalOrderId),
+    /** One invoice per subscription: each period is a subscription of its own. */
+    uniqueIndex('invoices_subscription_key')
+      .on(t.subscriptionId)
+      .where(sql`subscription_id is not null`),
   ],
 );
 
@@ -1140,7 +1153,13 @@ export const subscriptionPlanProducts = pgTable(
   ],
 );
 
-/** A customer's subscription to a plan over `[starts_at, ends_at)`. */
+/**
+ * A customer's subscription to a plan over `[starts_at, ends_at)`: `pending_payment` (its invoice is open; the period
+ * is provisional until it is paid), `active` (the discount applies to rentals starting in the period), then
+ * `expired` (the period ended) or `cancelled`. Two active subscriptions of a customer to one plan never overlap
+ * (exclusion constraint `subscriptions_no_overlap`, migration 0016): subscribing again while one runs starts the new
+ * period where the running one ends.
+ */
 export const subscriptions = pgTable(
   'subscriptions',
   {
@@ -1155,18 +1174,39 @@ export const subscriptions = pgTable(
     status: text('status').notNull().default('active'),
     startsAt: ts('starts_at').notNull(),
     endsAt: ts('ends_at').notNull(),
+    /** Cancelled to end with its period (0016): it stays active until `ends_at`, with no renewal notice. */
+    cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
+    /** When it was cancelled (0016), at period end or at once. */
+    cancelledAt: ts('cancelled_at'),
+    /** When it stopped applying (0016): `ends_at` for an expired one, the cancellation for one ended early. */
+    endedAt: ts('ended_at'),
+    /** When its renewal notice (`subscription.renewal_due`) was recorded (0016): once per subscription. */
+    renewalNoticeAt: ts('renewal_notice_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    unique('subscriptions_store_id_key').on(t.storeId, t.id),
     foreignKey({
       name: 'subscriptions_store_plan_fkey',
       columns: [t.storeId, t.planId],
       foreignColumns: [subscriptionPlans.storeId, subscriptionPlans.id],
     }),
-    check('subscriptions_status_check', sql`${t.status} in ('active', 'cancelled', 'expired')`),
+    check(
+      'subscriptions_status_check',
+      sql`${t.status} in ('pending_payment', 'active', 'cancelled', 'expired')`,
+    ),
     check('subscriptions_window_check', sql`${t.endsAt} > ${t.startsAt}`),
     index('subscriptions_user_idx').on(t.userId, t.status),
+    index('subscriptions_store_created_idx').on(t.storeId, t.createdAt),
+    /** At most one subscription per customer and plan waits for its payment. */
+    uniqueIndex('subscriptions_one_pending_key')
+      .on(t.userId, t.planId)
+      .where(sql`status = 'pending_payment'`),
+    /** What the sweeper looks for: active subscriptions by end. */
+    index('subscriptions_active_end_idx')
+      .on(t.endsAt)
+      .where(sql`status = 'active'`),
   ],
 );
 
