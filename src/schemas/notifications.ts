@@ -11,6 +11,7 @@ export const NotificationTemplateName = z.enum([
   'reservation_confirmed',
   'hold_expiring',
   'waitlist_promoted',
+  'rental_confirmed',
   'rental_pickup_reminder',
   'rental_return_reminder',
   'payment_receipt',

@@ -2,8 +2,10 @@
  * The confirmation mail over real SMTP (an in-process smtp-server receives what nodemailer sends): it carries a signed
  * link to the ticket page and the check-in QR code as an inline PNG (by Content-ID). The link opens the ticket without
  * signing in; both QR codes — the mail's and the page's — decode (jsQR, pixels read by Chromium) to the check-in token
- * that checks the reservation in. A tampered or expired link shows no ticket.
+ * that checks the reservation in. A tampered or expired link shows no ticket. A pay-at-pickup rental's confirmation
+ * does the same with its pickup code and its booking page, and says what to pay at the counter.
  */
+import { sql } from 'drizzle-orm';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -12,8 +14,9 @@ import type { Browser } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { SmtpChannel } from '../../examples/server/notifications/channel.js';
 import { TICKET_PAGE_CSP } from '../../examples/server/notifications/ticket-link.js';
+import { createRentalProduct } from '../../examples/server/seed.js';
 import { databaseKinds } from '../support/db.js';
-import { withApp } from '../support/app.js';
+import { START, withApp } from '../support/app.js';
 import { launchChromium } from '../e2e/support.js';
 
 const PUBLIC_URL = 'http://shop.test';
@@ -87,6 +90,43 @@ async function decodeQr(src: string): Promise<string | undefined> {
   } finally {
     await page.close();
   }
+}
+
+/** An SMTP server in this process, and the raw messages it received. */
+async function smtpInbox() {
+  const received: string[] = [];
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: true,
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push(Buffer.concat(chunks).toString('latin1'));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  const channel = new SmtpChannel(`smtp://127.0.0.1:${port}`, 'DropSlot <shop@test.example>');
+  return {
+    received,
+    channel,
+    async close() {
+      await channel.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The text, the HTML and the leaves of a raw message. */
+function readMail(raw: string) {
+  const parts = leaves(raw);
+  const text = parts.find((p) => /^text\/plain/.test(p.headers['content-type'] ?? ''))!.body.toString();
+  const html = parts.find((p) => /^text\/html/.test(p.headers['content-type'] ?? ''))!.body.toString();
+  return { parts, text, html };
 }
 
 for (const kind of databaseKinds) {
@@ -196,6 +236,116 @@ for (const kind of databaseKinds) {
       } finally {
         await channel.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+    it('a pay-at-pickup rental: the pickup code, what to pay and a link to the booking page', async () => {
+      const inbox = await smtpInbox();
+      try {
+        await withApp(
+          kind,
+          async (t) => {
+            await t.handle.db.execute(
+              sql`update stores set rental_payment = 'at_pickup', check_in_opens_minutes = ${2 * 24 * 60}`,
+            );
+            const { productId } = await createRentalProduct(
+              t.handle.db,
+              t.store.storeId,
+              {
+                sku: `MAIL-${Math.random().toString(36).slice(2, 8)}`,
+                name: 'Camera',
+                basePriceCents: 3500,
+                pricingUnit: 'day',
+                units: 1,
+              },
+              t.clock.now(),
+            );
+            const externalId = `renter-${Math.random().toString(36).slice(2, 10)}`;
+            const session = await t.call('POST', '/v1/customer-sessions', {
+              key: t.store.secretKey,
+              body: { externalId, email: `${externalId}@test.example`, name: 'Ada' },
+            });
+            const token = session.body.token as string;
+            const DAY = 86_400_000;
+            const order = await t.call('POST', '/v1/rentals', {
+              token,
+              body: {
+                items: [{ productId, quantity: 1 }],
+                start: new Date(START.getTime() + DAY).toISOString(),
+                end: new Date(START.getTime() + 3 * DAY).toISOString(),
+              },
+            });
+            assert.equal(order.status, 201, JSON.stringify(order.body));
+            const confirmed = await t.call('POST', `/v1/rentals/${order.body.id}/confirm`, { token });
+            assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+            const pickupCode = confirmed.body.qrToken as string;
+            assert.match(pickupCode, /^ds1h\./);
+            await t.dropslot.notify();
+            // The confirmation at once (and here the pickup reminder too: the pickup is a day away).
+            const mails = inbox.received.map(readMail);
+            const confirmation = mails.filter((m) => /is booked/.test(m.text));
+            assert.equal(confirmation.length, 1, 'one confirmation, sent at once');
+            const { parts, text, html } = confirmation[0]!;
+            assert.match(text, /Your rental \(Camera\) is booked\./);
+            assert.match(text, /Pay €70\.00 at pickup\./, 'what to pay at the counter');
+            const link = /Open your booking: (\S+)/.exec(text)?.[1];
+            assert.ok(link, `a link in the text: ${text}`);
+            assert.ok(link.startsWith(`${PUBLIC_URL}/tickets/dsr1.`), link);
+            assert.ok(
+              !text.includes(pickupCode) && !html.includes(pickupCode),
+              'the code is only in the image',
+            );
+            const cid = /<img src="cid:([^"]+)"/.exec(html)?.[1];
+            assert.ok(cid, 'the HTML shows the attached image');
+            const image = parts.find((p) => (p.headers['content-id'] ?? '') === `<${cid}>`);
+            assert.ok(image, 'the image is attached by that Content-ID');
+            assert.equal(
+              await decodeQr(`data:image/png;base64,${image.body.toString('base64')}`),
+              pickupCode,
+              "the mail's QR code is the pickup code",
+            );
+
+            // The booking page opens without signing in, under the ticket page's strict CSP.
+            const open = () => fetch(link.replace(PUBLIC_URL, t.baseUrl));
+            const page = await open();
+            assert.equal(page.status, 200);
+            assert.equal(page.headers.get('content-security-policy'), TICKET_PAGE_CSP);
+            const body = await page.text();
+            assert.match(body, /<h1>Your rental: Camera<\/h1>/);
+            assert.match(body, /To pay at pickup: €70\.00/);
+            const src = /<img src="(data:image\/png;base64,[^"]+)"/.exec(body)?.[1];
+            assert.ok(src, 'the page shows the QR code');
+            assert.equal(await decodeQr(src), pickupCode, "the page's QR code is the pickup code");
+
+            // A tampered link, or a rental's id in a ticket link's clothes, shows nothing.
+            const tampered = await fetch(
+              link.replace(PUBLIC_URL, t.baseUrl).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+            );
+            assert.equal(tampered.status, 404);
+            const disguised = await fetch(link.replace(PUBLIC_URL, t.baseUrl).replace('/dsr1.', '/dst1.'));
+            assert.equal(disguised.status, 404);
+
+            // Staff hand it over with the decoded code; the page then shows the return code.
+            const staff = await t.staff();
+            const pickup = await t.call('POST', '/v1/handovers', {
+              token: staff.token,
+              body: { qrToken: pickupCode },
+            });
+            assert.equal(pickup.status, 201, JSON.stringify(pickup.body));
+            const after = await (await open()).text();
+            assert.match(after, /Picked up\. Show this QR code when you bring it back\./);
+            assert.doesNotMatch(after, /To pay at pickup/);
+            const returnCode = (await t.call('GET', `/v1/rentals/${order.body.id}`, { token })).body.qrToken;
+            const returnSrc = /<img src="(data:image\/png;base64,[^"]+)"/.exec(after)?.[1];
+            assert.equal(await decodeQr(returnSrc!), returnCode, 'the return code');
+
+            // A day after the rental ends the link has expired.
+            t.clock.advance(5 * DAY);
+            assert.equal((await open()).status, 404);
+          },
+          { notifications: { channel: inbox.channel, publicUrl: PUBLIC_URL } },
+        );
+      } finally {
+        await inbox.close();
       }
     });
   });

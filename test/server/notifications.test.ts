@@ -239,7 +239,7 @@ for (const kind of databaseKinds) {
       );
     });
 
-    it('reminds of a rental pickup and return before their times; a cancelled order’s reminders are cancelled', () => {
+    it('confirms a rental at once and reminds of its pickup and return before their times; a cancelled order’s reminders are cancelled', () => {
       const box = outbox();
       return withApp(
         kind,
@@ -277,13 +277,15 @@ for (const kind of databaseKinds) {
           const dropped = await order();
           await t.dropslot.notify();
           let list = await notifications(t);
-          assert.equal(list.length, 4);
+          assert.equal(list.length, 6);
           for (const id of [kept, dropped]) {
             const mine = list.filter((r) => r.entityId === id);
             assert.deepEqual(mine.map((r) => r.template).sort(), [
+              'rental_confirmed',
               'rental_pickup_reminder',
               'rental_return_reminder',
             ]);
+            assert.equal(byTemplate(mine, 'rental_confirmed')[0]!.status, 'sent', 'the confirmation at once');
             assert.equal(
               byTemplate(mine, 'rental_pickup_reminder')[0]!.scheduledFor!.toISOString(),
               new Date(START.getTime() + DAY - 2 * HOUR).toISOString(),
@@ -293,15 +295,24 @@ for (const kind of databaseKinds) {
               new Date(START.getTime() + 3 * DAY - 3 * HOUR).toISOString(),
             );
           }
+          const confirmations = (await box.sent()).filter((m) => m.template === 'rental_confirmed');
+          assert.equal(confirmations.length, 2);
+          assert.match(confirmations[0]!.subject, /^Your rental is booked: pickup Saturday, March 2, 2030/);
+          assert.match(
+            confirmations[0]!.text,
+            /Your rental \(Camera\) is booked\.\n\nPickup: Saturday, March 2, 2030 at 9:00\sAM\. Return: Monday, March 4, 2030 at 9:00\sAM\.\n\nPay €70\.00 at pickup\./,
+            'the amount to pay at the counter',
+          );
+          const reminders = async () => (await box.sent()).filter((m) => m.template !== 'rental_confirmed');
           const cancelled = await t.call('POST', `/v1/rentals/${dropped}/cancel`, { token: ada.token });
           assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
 
           t.clock.set(START.getTime() + DAY - 2 * HOUR - 1);
           await t.dropslot.notify();
-          assert.equal((await box.sent()).length, 0);
+          assert.equal((await reminders()).length, 0);
           t.clock.set(START.getTime() + DAY - 2 * HOUR);
           assert.equal((await t.dropslot.notify()).sent, 1);
-          let sent = await box.sent();
+          let sent = await reminders();
           assert.equal(sent.length, 1);
           assert.equal(sent[0]!.template, 'rental_pickup_reminder');
           assert.equal(sent[0]!.to, ada.email);
@@ -312,19 +323,22 @@ for (const kind of databaseKinds) {
 
           t.clock.set(START.getTime() + 3 * DAY - 3 * HOUR);
           assert.equal((await t.dropslot.notify()).sent, 1);
-          sent = await box.sent();
+          sent = await reminders();
           assert.deepEqual(
             sent.map((m) => m.template),
             ['rental_pickup_reminder', 'rental_return_reminder'],
           );
           list = await notifications(t);
           assert.deepEqual(
-            list.filter((r) => r.entityId === dropped).map((r) => r.status),
+            byTemplate(list, 'rental_pickup_reminder')
+              .concat(byTemplate(list, 'rental_return_reminder'))
+              .filter((r) => r.entityId === dropped)
+              .map((r) => r.status),
             ['cancelled', 'cancelled'],
           );
           assert.deepEqual(
             list.filter((r) => r.entityId === kept).map((r) => r.status),
-            ['sent', 'sent'],
+            ['sent', 'sent', 'sent'],
           );
         },
         {
@@ -517,10 +531,15 @@ for (const kind of databaseKinds) {
           await t.dropslot.notify();
           const rental = (await notifications(t)).filter((r) => r.entityId === created.body.id);
           assert.deepEqual(rental.map((r) => [r.template, r.status]).sort(), [
+            ['rental_confirmed', 'sent'],
             ['rental_pickup_reminder', 'cancelled'],
             ['rental_return_reminder', 'pending'],
           ]);
-          assert.deepEqual(await box.sent(), []);
+          assert.deepEqual(
+            (await box.sent()).map((m) => m.template),
+            ['rental_confirmed'],
+            'no reminder was sent',
+          );
         },
         { notifications: { channel: box.channel, leads: { rentalPickup: HOUR, rentalReturn: HOUR } } },
       );

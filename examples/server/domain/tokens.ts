@@ -94,7 +94,7 @@ export class Tokens {
     }
   }
 
-  #mac(body: string, kind: 'checkin' | 'handover' | 'ticket' = 'checkin'): string {
+  #mac(body: string, kind: 'checkin' | 'handover' | 'ticket' | 'rental' = 'checkin'): string {
     return createHmac('sha256', this.#key)
       .update(`${kind}:${body}`)
       .digest()
@@ -140,10 +140,29 @@ export class Tokens {
 
   /** The reservation a ticket link names, if its signature holds and it has not expired. */
   verifyTicketLinkToken(token: string): string | undefined {
-    const match = /^dst1\.([0-9a-f]{32})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22})$/.exec(token.trim());
-    if (!match) return undefined;
-    const [, id, expiry, mac] = match as unknown as [string, string, string, string];
-    const expected = Buffer.from(this.#mac(`${id}.${expiry}`, 'ticket'));
+    return this.#verifyLink(token, 'dst1', 'ticket');
+  }
+
+  /**
+   * `dsr1.<rental order id without dashes>.<expiry, epoch seconds in base 36>.<128-bit HMAC>`: the link of a rental's
+   * confirmation mail to its booking page. Read-only and expiring like a ticket link, under a key domain of its own (a
+   * ticket link can never name a rental, nor the reverse). No personal data.
+   */
+  rentalLinkToken(orderId: string, expiresAt: Date): string {
+    const body = `${orderId.replaceAll('-', '')}.${Math.floor(expiresAt.getTime() / 1000).toString(36)}`;
+    return `dsr1.${body}.${this.#mac(body, 'rental')}`;
+  }
+
+  /** The rental order a booking link names, if its signature holds and it has not expired. */
+  verifyRentalLinkToken(token: string): string | undefined {
+    return this.#verifyLink(token, 'dsr1', 'rental');
+  }
+
+  #verifyLink(token: string, prefix: 'dst1' | 'dsr1', kind: 'ticket' | 'rental'): string | undefined {
+    const match = /^(dst1|dsr1)\.([0-9a-f]{32})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22})$/.exec(token.trim());
+    if (!match || match[1] !== prefix) return undefined;
+    const [, , id, expiry, mac] = match as unknown as [string, string, string, string, string];
+    const expected = Buffer.from(this.#mac(`${id}.${expiry}`, kind));
     const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
     if (parseInt(expiry, 36) * 1000 <= this.clock.now().getTime()) return undefined;

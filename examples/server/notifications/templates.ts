@@ -9,6 +9,8 @@ export const NotificationTemplate = {
   reservationConfirmed: 'reservation_confirmed',
   holdExpiring: 'hold_expiring',
   waitlistPromoted: 'waitlist_promoted',
+  /** A rental is confirmed: its pickup QR code and a link to its booking page, and what to pay at pickup. */
+  rentalConfirmed: 'rental_confirmed',
   rentalPickupReminder: 'rental_pickup_reminder',
   rentalReturnReminder: 'rental_return_reminder',
   paymentReceipt: 'payment_receipt',
@@ -47,6 +49,8 @@ export interface TemplateFacts {
   ticketUrl?: string;
   /** Added when the message is sent: the Content-ID of the attached QR code image. */
   qrCid?: string;
+  /** Added when a rental's confirmation is sent: what is left to pay at pickup (minor units of `currency`), if any. */
+  toPay?: number;
   /** A team invitation's role (`owner` or `staff`). */
   role?: string;
   /** Added when the message is sent, never stored: the signed invitation link and when it expires. */
@@ -167,6 +171,19 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
         `Claim it before ${f.time(d.claimDeadline)}, or it passes to the next person in line.`,
       ],
     }),
+    rental_confirmed: (d, f) => ({
+      subject: `Your rental is booked: pickup ${f.time(d.pickupAt)}`,
+      lines: [
+        `Your rental (${(d.items ?? []).join(', ')}) is booked.`,
+        `Pickup: ${f.time(d.pickupAt)}. Return: ${f.time(d.returnAt)}.`,
+        ...(d.toPay ? [`Pay ${f.money(d.toPay, d.currency)} at pickup.`] : []),
+        d.qrCid
+          ? `Show the QR code below at the counter when you pick it up, or open your booking with the link.`
+          : `Show the pickup QR code of your order at the counter.`,
+      ],
+      link: d.ticketUrl ? { label: 'Open your booking', url: d.ticketUrl } : undefined,
+      image: d.qrCid ? { cid: d.qrCid, alt: 'Pickup QR code' } : undefined,
+    }),
     rental_pickup_reminder: (d, f) => ({
       subject: `Pickup reminder: ${f.time(d.pickupAt)}`,
       lines: [
@@ -240,6 +257,19 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
         `Gute Nachricht: Ein Platz für ${d.dropName} (Zeitfenster ${f.time(d.slotStartsAt)}) ist frei geworden und für dich vorgemerkt.`,
         `Sichere ihn dir bis ${f.time(d.claimDeadline)}, sonst geht er an die nächste Person auf der Warteliste.`,
       ],
+    }),
+    rental_confirmed: (d, f) => ({
+      subject: `Deine Miete ist gebucht: Abholung ${f.time(d.pickupAt)}`,
+      lines: [
+        `Deine Miete (${(d.items ?? []).join(', ')}) ist gebucht.`,
+        `Abholung: ${f.time(d.pickupAt)}. Rückgabe: ${f.time(d.returnAt)}.`,
+        ...(d.toPay ? [`Zahle ${f.money(d.toPay, d.currency)} bei der Abholung.`] : []),
+        d.qrCid
+          ? `Zeige den QR-Code unten bei der Abholung an der Theke oder öffne deine Buchung über den Link.`
+          : `Zeige den Abhol-QR-Code deiner Bestellung an der Theke.`,
+      ],
+      link: d.ticketUrl ? { label: 'Buchung öffnen', url: d.ticketUrl } : undefined,
+      image: d.qrCid ? { cid: d.qrCid, alt: 'Abhol-QR-Code' } : undefined,
     }),
     rental_pickup_reminder: (d, f) => ({
       subject: `Erinnerung an die Abholung: ${f.time(d.pickupAt)}`,

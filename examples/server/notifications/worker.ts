@@ -19,7 +19,7 @@ import type { Attachment, Channel } from './channel.js';
 import type { Tokens } from '../domain/tokens.js';
 import { signInvitation } from '../domain/stores.js';
 import { qrPng } from './qr-png.js';
-import { ticketLink } from './ticket-link.js';
+import { nextHandoverToken, rentalLink, ticketLink } from './ticket-link.js';
 import {
   NotificationTemplate,
   render,
@@ -319,7 +319,10 @@ export class Notifier {
     );
   }
 
-  /** Pickup and return reminders of a confirmed rental, each `leads.*` before its schedule. */
+  /**
+   * A confirmed rental: its confirmation at once (with the pickup code, made when it is sent), and pickup and return
+   * reminders, each `leads.*` before its schedule.
+   */
   async #rentalReminders(tx: Executor, event: InboxEvent, orderId: string, now: Date): Promise<void> {
     const [order] = await tx
       .select({
@@ -349,6 +352,16 @@ export class Notifier {
       pickupAt: pickupAt.toISOString(),
       returnAt: returnAt.toISOString(),
     };
+    await this.#create(tx, {
+      storeId: event.storeId,
+      userId: order.userId,
+      template: NotificationTemplate.rentalConfirmed,
+      entityId: orderId,
+      eventId: event.id,
+      dedupeKey: `${NotificationTemplate.rentalConfirmed}:${orderId}`,
+      scheduledFor: now,
+      facts,
+    });
     const reminders = [
       [NotificationTemplate.rentalPickupReminder, pickupAt, this.leads.rentalPickup],
       [NotificationTemplate.rentalReturnReminder, returnAt, this.leads.rentalReturn],
@@ -556,6 +569,7 @@ export class Notifier {
       return undefined;
     }
     if (
+      row.template === NotificationTemplate.rentalConfirmed ||
       row.template === NotificationTemplate.rentalPickupReminder ||
       row.template === NotificationTemplate.rentalReturnReminder
     ) {
@@ -564,8 +578,9 @@ export class Notifier {
         .from(schema.rentalOrders)
         .where(eq(schema.rentalOrders.id, row.entityId));
       if (!order) return 'the rental no longer exists';
+      // A confirmation is moot once the order was cancelled or has already been picked up.
       const live =
-        row.template === NotificationTemplate.rentalPickupReminder ? ['confirmed'] : ['confirmed', 'active'];
+        row.template === NotificationTemplate.rentalReturnReminder ? ['confirmed', 'active'] : ['confirmed'];
       if (!live.includes(order.status)) return `the rental is ${order.status}`;
     }
     return undefined;
@@ -599,8 +614,9 @@ export class Notifier {
 
   /**
    * The facts of a row plus what is made only when it is sent: a confirmed reservation's signed ticket link and its
-   * check-in QR code (a PNG attached by Content-ID); a team invitation's signed link (valid 7 days from sending). None
-   * of them is stored in the notification.
+   * check-in QR code (a PNG attached by Content-ID); a confirmed rental's signed booking link, its pickup QR code and
+   * what is left to pay at pickup; a team invitation's signed link (valid 7 days from sending). None of them is stored
+   * in the notification.
    */
   async #sendTimeFacts(
     row: typeof n.$inferSelect,
@@ -642,6 +658,44 @@ export class Notifier {
           cid,
         });
         facts.qrCid = cid;
+      }
+    }
+    if (row.template === NotificationTemplate.rentalConfirmed && row.entityId && this.#tokens) {
+      const [order] = await this.db
+        .select({
+          status: schema.rentalOrders.status,
+          endsAt: schema.rentalOrders.endsAt,
+          invoiceStatus: schema.invoices.status,
+          due: schema.invoices.amountDueCents,
+          paid: schema.invoices.amountPaidCents,
+          currency: schema.invoices.currency,
+        })
+        .from(schema.rentalOrders)
+        .leftJoin(schema.invoices, eq(schema.invoices.rentalOrderId, schema.rentalOrders.id))
+        .where(eq(schema.rentalOrders.id, row.entityId));
+      const pickup = order && (await nextHandoverToken(this.db, this.#tokens, row.entityId, order.status));
+      if (order && pickup?.type === 'pickup') {
+        if (this.#publicUrl) {
+          facts.ticketUrl = rentalLink(this.#tokens, this.#publicUrl, row.entityId, order.endsAt);
+        }
+        const cid = `pickup-qr-${row.entityId}@dropslot`;
+        attachments.push({
+          filename: 'pickup-qr.png',
+          contentType: 'image/png',
+          content: qrPng(pickup.token),
+          cid,
+        });
+        facts.qrCid = cid;
+      }
+      // Paid at the counter: say how much (what is left on an open invoice, as the desk collects it).
+      if (
+        order?.invoiceStatus === 'open' &&
+        order.due !== null &&
+        order.paid !== null &&
+        order.due > order.paid
+      ) {
+        facts.toPay = order.due - order.paid;
+        facts.currency = order.currency ?? undefined;
       }
     }
     return { facts, attachments };
