@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from './http/context.js';
+import { serveStatic } from './http/static-asset.js';
 import { formatMoney } from '../../src/money.js';
 import { getProduct, getStore, listProducts } from './domain/catalog.js';
 import { listDrops } from './domain/drops.js';
@@ -265,10 +266,10 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
       ? 'application/json; charset=utf-8'
       : 'text/javascript; charset=utf-8';
     try {
-      return c.body(await readFile(path.join(CDN_DIR, relative)), 200, {
-        'content-type': type,
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
+      // Lazy chunks carry their content hash in their name: cached for a year. `dropslot.js` keeps its URL (it is what
+      // stores embed), so it is revalidated by ETag.
+      return await serveStatic(c, path.join(CDN_DIR, relative), type, {
+        immutable: relative.startsWith(`chunks${path.sep}`) || relative.startsWith('chunks/'),
       });
     } catch {
       return c.body(
