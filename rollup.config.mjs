@@ -144,6 +144,7 @@ const lazyResourceModule = fileURLToPath(new URL('./components/internal/lazy-res
 /** SDK resource modules whose factories the client gets lazily in browser bundles (see lazy-resource.ts). */
 const LAZY_RESOURCES = {
   rentals: ['rentalsResource'],
+  subscriptions: ['subscriptionsResource'],
   payments: ['paymentsResource', 'invoicesResource'],
   notifications: ['notificationsResource'],
   merchant: [
@@ -161,8 +162,8 @@ const LAZY_RESOURCES = {
 /**
  * The size measures of the browser bundles (docs/decisions/0002): `zod/mini` resolves to a pass-through shim (no
  * response validation), `ky` to a minimal fetch wrapper, the secret-key-only SDK resources (webhook endpoints,
- * audit logs) to stubs that reject, and the resources only lazy elements use (rentals, payments, notifications) to
- * proxies that load them on first use. Any other zod or ky entry is refused, so the full libraries
+ * audit logs) to stubs that reject, and the resources only lazy elements use (rentals, subscriptions, payments,
+ * notifications) to proxies that load them on first use. Any other zod or ky entry is refused, so the full libraries
  * can never slip into a browser bundle unnoticed.
  */
 export function browserShims() {

@@ -6,6 +6,7 @@ import { customersResource, type CustomersResource } from './resources/customers
 import { dropsResource, type DropsResource } from './resources/drops.js';
 import { productsResource, type ProductsResource } from './resources/products.js';
 import { rentalsResource, type RentalsResource } from './resources/rentals.js';
+import { subscriptionsResource, type SubscriptionsResource } from './resources/subscriptions.js';
 import { reservationsResource, type ReservationsResource } from './resources/reservations.js';
 import { slotsResource, type SlotsResource } from './resources/slots.js';
 import { storeResource, type StoreResource } from './resources/store.js';
@@ -143,6 +144,8 @@ export interface DropSlotClient {
   readonly customers: CustomersResource;
   /** `/v1/rentals`, `/v1/rental-quotes`, `/v1/handovers`, `/v1/categories` and product availability. */
   readonly rentals: RentalsResource;
+  /** `/v1/subscriptions` and `/v1/customers/me/subscriptions`: subscribe to a plan, see, cancel, mark paid. */
+  readonly subscriptions: SubscriptionsResource;
   /** `/v1/notifications` and `/v1/customers/me/notifications`. */
   readonly notifications: NotificationsResource;
   /** `/v1/webhook-endpoints`: CRUD, secret rotation and the delivery log (secret key or owner). */
@@ -227,6 +230,7 @@ export function createClient(options: ClientOptions): DropSlotClient {
     checkIns: checkInsResource(transport),
     customers: customersResource(transport),
     rentals: rentalsResource(transport),
+    subscriptions: subscriptionsResource(transport),
     notifications: notificationsResource(transport),
     webhookEndpoints: webhookEndpointsResource(transport),
     auditLogs: auditLogsResource(transport),

@@ -34,6 +34,7 @@ export type {
   SubscriptionPlansResource,
 } from './resources/rentals.js';
 export type { ReservationsResource } from './resources/reservations.js';
+export type { SubscriptionsResource } from './resources/subscriptions.js';
 export type { InvoicesResource, PaymentsResource } from './resources/payments.js';
 export type { SlotsResource } from './resources/slots.js';
 export type { StoreResource } from './resources/store.js';
@@ -172,6 +173,8 @@ export type {
   SubscriptionPlan,
   SubscriptionPlanList,
   SubscriptionPlanCreate,
+  SubscriptionPlanListQuery,
+  SubscriptionPlanUpdate,
   Promotion,
   PromotionCreate,
   PromotionList,
@@ -188,6 +191,15 @@ export type {
   RentalSchedule,
   RentalScheduleUpdate,
 } from './schemas/rentals.js';
+export type {
+  MySubscriptionListQuery,
+  Subscription,
+  SubscriptionCancel,
+  SubscriptionCreate,
+  SubscriptionList,
+  SubscriptionListQuery,
+  SubscriptionStatus,
+} from './schemas/subscriptions.js';
 export type { DropPhaseEvent, SlotCapacityEvent, StreamEventName, StreamSnapshot } from './schemas/stream.js';
 export type {
   Notification,

@@ -14,6 +14,7 @@ import type { DatabaseHandle } from './db/index.js';
 import { Tokens } from './domain/tokens.js';
 import { expireDue } from './domain/reservations.js';
 import { markOverdue } from './domain/rental-orders.js';
+import { sweepSubscriptions } from './domain/subscriptions.js';
 import { KeyCache } from './http/auth.js';
 import { Revocations } from './http/revocation.js';
 import { cors, PreflightOrigins } from './http/cors.js';
@@ -35,6 +36,7 @@ import { reservationRoutes } from './routes/reservations.js';
 import { waitlistRoutes } from './routes/waitlist.js';
 import { customerRoutes } from './routes/customers.js';
 import { rentalRoutes } from './routes/rentals.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { LogChannel, type Channel } from './notifications/channel.js';
 import { Notifier, type NotifierOptions, type PassResult } from './notifications/worker.js';
@@ -82,7 +84,10 @@ export interface DropSlotApp {
   app: Hono<AppEnv>;
   services: Services;
   openapi: Record<string, unknown>;
-  /** Expires due holds and marks overdue rentals now (what the sweeper does every second); returns how many. */
+  /**
+   * Expires due holds, marks overdue rentals, records due subscription renewal notices and ends subscriptions whose
+   * period is over, now (what the sweeper does every second); returns how many.
+   */
   sweep(): Promise<number>;
   /** One retention pass now (what the background worker does every `retention.intervalMs`). */
   purge(): Promise<Purged>;
@@ -269,6 +274,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   waitlistRoutes(router);
   customerRoutes(router);
   rentalRoutes(router);
+  subscriptionRoutes(router);
   notificationRoutes(router);
   webhookRoutes(router);
   paymentRoutes(router);
@@ -307,7 +313,9 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   const purge = () => purgeExpired(services, retention);
   const sweep = async () => {
     const changed =
-      (await expireDue(services.db, clock.now())) + (await markOverdue(services.db, clock.now()));
+      (await expireDue(services.db, clock.now())) +
+      (await markOverdue(services.db, clock.now())) +
+      (await sweepSubscriptions(services.db, clock.now()));
     // Payments' background work (not counted): undelivered test provider events, refunds still to call.
     await testProvider.deliverPending();
     await processRefunds(services);

@@ -20,6 +20,8 @@ import {
   type PromotionCreate,
   type PromotionUpdate,
   type SubscriptionPlanCreate,
+  type SubscriptionPlanListQuery,
+  type SubscriptionPlanUpdate,
   type HandoverCreate,
   type InventoryItemCreate,
   type InventoryItemUpdate,
@@ -98,12 +100,23 @@ export interface LoyaltyResource {
   retrieve(options?: RequestOptions): Promise<LoyaltyAccount>;
 }
 
-/** The store's subscription plans (`GET /v1/subscription-plans`; creating one needs the secret key or owner). */
+/**
+ * The store's subscription plans (`GET /v1/subscription-plans`; creating and changing one needs the secret key or
+ * owner). Subscribing to one: `client.subscriptions.create`.
+ */
 export interface SubscriptionPlansResource {
-  /** Active plans, cheapest first, each with the products it discounts. */
-  list(options?: RequestOptions): Promise<SubscriptionPlanList>;
+  /**
+   * Active plans, cheapest first, each with the products it discounts; `{ includeInactive: 'true' }` (secret key or
+   * owner) lists switched-off plans too.
+   */
+  list(query?: SubscriptionPlanListQuery, options?: RequestOptions): Promise<SubscriptionPlanList>;
   /** Creates a plan (`POST /v1/subscription-plans`). */
   create(body: SubscriptionPlanCreate, options?: RequestOptions): Promise<SubscriptionPlan>;
+  /**
+   * Renames a plan, or switches it off (`active: false`: no new subscribers; running subscriptions keep their discount)
+   * or on (`PATCH /v1/subscription-plans/{id}`).
+   */
+  update(id: string, body: SubscriptionPlanUpdate, options?: RequestOptions): Promise<SubscriptionPlan>;
 }
 
 /** The store's promo codes (`/v1/promotions`, secret key or owner). */
@@ -252,10 +265,18 @@ export function rentalsResource(t: Transport): RentalsResource {
         t.request({ method: 'GET', path: 'customers/me/loyalty', schema: LoyaltyAccount }, options),
     },
     subscriptionPlans: {
-      list: (options) =>
-        t.request({ method: 'GET', path: 'subscription-plans', schema: SubscriptionPlanList }, options),
+      list: (query, options) =>
+        t.request(
+          { method: 'GET', path: 'subscription-plans', query: { ...query }, schema: SubscriptionPlanList },
+          options,
+        ),
       create: (body, options) =>
         t.request({ method: 'POST', path: 'subscription-plans', body, schema: SubscriptionPlan }, options),
+      update: (id, body, options) =>
+        t.request(
+          { method: 'PATCH', path: `subscription-plans/${seg(id)}`, body, schema: SubscriptionPlan },
+          options,
+        ),
     },
     promotions: {
       list: (options) => t.request({ method: 'GET', path: 'promotions', schema: PromotionList }, options),

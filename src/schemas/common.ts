@@ -148,6 +148,10 @@ export const ProblemCode = {
   apiKeyInactive: 'api_key_inactive',
   /** The API key was rolled already: roll its successor, or revoke it to end the overlap now. */
   apiKeyRolled: 'api_key_rolled',
+  /** The customer has a subscription to this plan waiting for its payment, or a renewal queued already. */
+  alreadySubscribed: 'already_subscribed',
+  /** The subscription plan is switched off: it takes no new subscribers. */
+  planInactive: 'plan_inactive',
   internal: 'internal_error',
   /** The server cannot answer now (draining for a restart, database unreachable); retry after `Retry-After`. */
   unavailable: 'service_unavailable',

@@ -16,6 +16,7 @@ export * from './customers.js';
 export * from './customer-state.js';
 export * from './stream.js';
 export * from './rentals.js';
+export * from './subscriptions.js';
 export * from './notifications.js';
 export * from './webhooks.js';
 export * from './audit.js';

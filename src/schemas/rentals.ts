@@ -209,13 +209,16 @@ export const RentalOrderStatus = z.enum([
 ]);
 export type RentalOrderStatus = z.infer<typeof RentalOrderStatus>;
 
-/** An invoice of a rental order. */
+/** An invoice of a rental order, or of a subscription's period. */
 export const Invoice = named(
   'Invoice',
-  'The invoice of a rental order: amounts in minor units.',
+  'The invoice of a rental order or of a subscription: amounts in minor units.',
   z.object({
     id: Id,
-    rentalOrderId: Id,
+    /** The rental order it bills; `null` on a subscription's invoice. */
+    rentalOrderId: z.nullable(Id),
+    /** The subscription it bills; `null` on a rental order's invoice (absent from servers before subscriptions). */
+    subscriptionId: z.optional(z.nullable(Id)),
     amountDue: z.int(),
     amountPaid: z.int(),
     currency: Currency,
@@ -370,6 +373,8 @@ export const SubscriptionPlan = named(
     durationDays: z.int(),
     price: Money,
     includedProductIds: z.array(Id),
+    /** Whether it takes new subscribers (absent from servers before plans could be switched off). */
+    active: z.optional(z.boolean()),
   }),
 );
 export type SubscriptionPlan = z.infer<typeof SubscriptionPlan>;
@@ -508,3 +513,23 @@ export const SubscriptionPlanCreate = named(
   }),
 );
 export type SubscriptionPlanCreate = z.infer<typeof SubscriptionPlanCreate>;
+
+/**
+ * Body of `PATCH /subscription-plans/{id}`: rename a plan, or switch it off (it takes no new subscribers; running
+ * subscriptions keep their discount until they end) or on again.
+ */
+export const SubscriptionPlanUpdate = named(
+  'SubscriptionPlanUpdate',
+  'Changes to a subscription plan: its name, or whether it takes new subscribers.',
+  z.strictObject({
+    name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+    active: z.optional(z.boolean()),
+  }),
+);
+export type SubscriptionPlanUpdate = z.infer<typeof SubscriptionPlanUpdate>;
+
+/** Query of `GET /subscription-plans`: `includeInactive=true` (secret key or owner) lists switched-off plans too. */
+export const SubscriptionPlanListQuery = z.object({
+  includeInactive: z.optional(z.enum(['true', 'false'])),
+});
+export type SubscriptionPlanListQuery = z.infer<typeof SubscriptionPlanListQuery>;

@@ -22,6 +22,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'rental.picked_up',
   'rental.overdue',
   'rental.returned',
+  'subscription.started',
+  'subscription.renewal_due',
+  'subscription.cancelled',
+  'subscription.ended',
 ] as const;
 
 /** An event type an endpoint subscribes to: `area.action` (`reservation.created`), or `*` for every type. */

@@ -548,6 +548,7 @@ for (const kind of databaseKinds) {
             durationDays: 30,
             price: { amount: 1900, currency: 'EUR' },
             includedProductIds: [productId],
+            active: true,
           },
         ]);
       }));

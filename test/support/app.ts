@@ -215,7 +215,13 @@ export async function startTestApp(
         (select coalesce(string_agg(status, ',' order by id), '') from rental_items) as rental_item_statuses,
         (select coalesce(string_agg(status, ',' order by id), '') from invoices) as invoice_statuses,
         (select count(*) from handover_qr where verified_at is not null)::int as handovers_verified,
-        (select count(*) from schedules where assigned_to is not null or actual_at is not null)::int as schedules_set`,
+        (select count(*) from schedules where assigned_to is not null or actual_at is not null)::int as schedules_set,
+        (select count(*) from subscriptions)::int as subscriptions,
+        (select coalesce(string_agg(status || ':' || cancel_at_period_end::text || ':' || starts_at::text || ':' ||
+           coalesce(renewal_notice_at::text, '-'), ',' order by id), '') from subscriptions) as subscription_statuses,
+        (select count(*) from subscription_plans)::int as subscription_plans,
+        (select coalesce(max(updated_at), 'epoch')::text from subscription_plans) as plans_updated,
+        (select count(*) from payments)::int as payments`,
     );
     return counts!;
   };

@@ -151,14 +151,18 @@ const PERSONAL_TABLES: { table: string; column: string; order?: string }[] = [
   {
     table: 'payments',
     column:
-      'reservation_id in (select id from reservations where user_id = $USER) or invoice_id in (select i.id from invoices i join rental_orders o on o.id = i.rental_order_id where o.user_id = $USER)',
+      'reservation_id in (select id from reservations where user_id = $USER) or invoice_id in (select i.id from invoices i left join rental_orders o on o.id = i.rental_order_id left join subscriptions s on s.id = i.subscription_id where coalesce(o.user_id, s.user_id) = $USER)',
   },
   { table: 'rental_orders', column: 'user_id' },
   {
     table: 'rental_items',
     column: 'rental_order_id in (select id from rental_orders where user_id = $USER)',
   },
-  { table: 'invoices', column: 'rental_order_id in (select id from rental_orders where user_id = $USER)' },
+  {
+    table: 'invoices',
+    column:
+      'rental_order_id in (select id from rental_orders where user_id = $USER) or subscription_id in (select id from subscriptions where user_id = $USER)',
+  },
   { table: 'schedules', column: 'rental_order_id in (select id from rental_orders where user_id = $USER)' },
   { table: 'loyalty_accounts', column: 'user_id' },
   {

@@ -26,6 +26,10 @@ export const EventType = {
   paymentFailed: 'payment.failed',
   paymentRefunded: 'payment.refunded',
   invoicePaid: 'invoice.paid',
+  subscriptionStarted: 'subscription.started',
+  subscriptionRenewalDue: 'subscription.renewal_due',
+  subscriptionCancelled: 'subscription.cancelled',
+  subscriptionEnded: 'subscription.ended',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 

@@ -62,10 +62,11 @@ export async function loyaltyAccount(
   };
 }
 
-/** The store's active plans with their included products, cheapest first. */
+/** The store's active plans (or all, with `includeInactive`) with their included products, cheapest first. */
 export async function subscriptionPlans(
   db: Database,
   storeId: string,
+  includeInactive = false,
 ): Promise<{ data: SubscriptionPlan[] }> {
   const p = schema.subscriptionPlans;
   const plans = await db
@@ -76,11 +77,12 @@ export async function subscriptionPlans(
       durationDays: p.durationDays,
       priceCents: p.priceCents,
       currency: p.currency,
+      isActive: p.isActive,
       included: sql<string[]>`coalesce((select array_agg(pp.product_id order by pp.product_id)
         from subscription_plan_products pp where pp.plan_id = ${p.id}), '{}')`,
     })
     .from(p)
-    .where(and(eq(p.storeId, storeId), eq(p.isActive, true)))
+    .where(and(eq(p.storeId, storeId), includeInactive ? undefined : eq(p.isActive, true)))
     .orderBy(p.priceCents, p.name, p.id);
   return {
     data: plans.map((plan) => ({
@@ -90,6 +92,7 @@ export async function subscriptionPlans(
       durationDays: plan.durationDays,
       price: { amount: plan.priceCents, currency: plan.currency },
       includedProductIds: [...plan.included],
+      active: plan.isActive,
     })),
   };
 }

@@ -162,6 +162,7 @@ export async function createSubscriptionPlan(
         durationDays: row!.durationDays,
         price: { amount: row!.priceCents, currency: row!.currency },
         includedProductIds: included.sort(),
+        active: row!.isActive,
       };
       await audit(tx, actor, 'subscription_plan.create', 'subscription_plan', plan.id, null, plan, now);
       return plan;

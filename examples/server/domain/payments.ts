@@ -1,12 +1,12 @@
 /**
- * Payments of paid drops' holds and rental invoices. `POST /v1/payments` finds or creates the one live payment of
+ * Payments of paid drops' holds and of invoices (of rental orders and subscriptions). `POST /v1/payments` finds or creates the one live payment of
  * its target (the database allows one per reservation, and one live or succeeded per invoice), creates the provider
  * intent under an idempotency key derived from the payment (so a retry after a crash finds the same intent), and
  * confirms it when a payment method is given. A payment **succeeds only on the provider's signed webhook**
  * (`applyProviderEvent`): each event is applied once (its id is stored in the transaction of its effect) and in any
  * order to the same end (success is final; other statuses follow the provider's event time). Success confirms the
- * hold, or pays the invoice and confirms the order; a success for a hold that lapsed or an order cancelled meanwhile
- * is refunded automatically.
+ * hold, or pays the invoice and confirms the order (or activates the subscription); a success for a hold that lapsed, an
+ * order or a subscription cancelled meanwhile is refunded automatically.
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +26,7 @@ import { audit, systemActor, type Actor } from './audit.js';
 import { EventType, recordEvent } from './events.js';
 import { confirmLockedInTx, expireInTx, expireReservation, lockReservation } from './reservations.js';
 import { confirmRentalInTx } from './rental-orders.js';
+import { activateSubscriptionInTx } from './subscriptions.js';
 import { requestRefundInTx, type RefundReason } from './refunds.js';
 
 export type PaymentRow = typeof schema.payments.$inferSelect;
@@ -89,6 +90,7 @@ interface Target {
   amount: number;
   currency: string;
   rentalOrderId: string | null;
+  subscriptionId: string | null;
 }
 
 const problem = (code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) =>
@@ -142,30 +144,42 @@ async function payableTarget(
       amount: Number(product!.price),
       currency: product!.currency,
       rentalOrderId: null,
+      subscriptionId: null,
     };
   }
   const [row] = await rows<{
     id: string;
-    rental_order_id: string;
+    rental_order_id: string | null;
+    subscription_id: string | null;
     amount_due_cents: number;
     amount_paid_cents: number;
     currency: string;
     status: string;
     user_id: string;
-    order_status: string;
+    order_status: string | null;
+    subscription_status: string | null;
   }>(
     deps.db,
-    sql`select i.id, i.rental_order_id, i.amount_due_cents, i.amount_paid_cents, i.currency, i.status, o.user_id,
-          o.status as order_status
-        from invoices i join rental_orders o on o.id = i.rental_order_id
+    sql`select i.id, i.rental_order_id, i.subscription_id, i.amount_due_cents, i.amount_paid_cents, i.currency,
+          i.status, coalesce(o.user_id, s.user_id) as user_id, o.status as order_status,
+          s.status as subscription_status
+        from invoices i
+          left join rental_orders o on o.id = i.rental_order_id
+          left join subscriptions s on s.id = i.subscription_id
         where i.store_id = ${storeId} and i.id = ${input.invoiceId!}`,
   );
   if (!row || (customerId && row.user_id !== customerId)) throw notFound('invoice');
   if (row.status === 'paid') throw problem(ProblemCode.alreadyPaid, 'This invoice is paid.');
-  if (row.status !== 'open' || !['pending_payment', 'confirmed'].includes(row.order_status)) {
+  // A rental's invoice is payable until pickup; a subscription's while it waits for payment or runs.
+  const payable = row.rental_order_id
+    ? ['pending_payment', 'confirmed'].includes(row.order_status ?? '')
+    : ['pending_payment', 'active'].includes(row.subscription_status ?? '');
+  if (row.status !== 'open' || !payable) {
     throw problem(
       ProblemCode.invalidState,
-      `A ${row.status} invoice of a ${row.order_status} rental cannot be paid.`,
+      row.rental_order_id
+        ? `A ${row.status} invoice of a ${row.order_status} rental cannot be paid.`
+        : `A ${row.status} invoice of a ${row.subscription_status} subscription cannot be paid.`,
       {
         status: row.status,
       },
@@ -180,6 +194,7 @@ async function payableTarget(
     amount,
     currency: row.currency.trim(),
     rentalOrderId: row.rental_order_id,
+    subscriptionId: row.subscription_id,
   };
 }
 
@@ -298,7 +313,9 @@ export async function createPayment(
           storeId: payment.storeId,
           ...(payment.reservationId
             ? { reservationId: payment.reservationId }
-            : { invoiceId: payment.invoiceId!, rentalOrderId: target.rentalOrderId! }),
+            : target.rentalOrderId
+              ? { invoiceId: payment.invoiceId!, rentalOrderId: target.rentalOrderId }
+              : { invoiceId: payment.invoiceId!, subscriptionId: target.subscriptionId! }),
         },
       });
       payment = await applyApiSnapshot(deps.db, actor, payment.id, snapshot, undefined, deps.clock.now());
@@ -474,6 +491,11 @@ type LockedTarget =
       kind: 'invoice';
       order: typeof schema.rentalOrders.$inferSelect;
       invoice: typeof schema.invoices.$inferSelect;
+    }
+  | {
+      kind: 'subscription';
+      subscription: typeof schema.subscriptions.$inferSelect;
+      invoice: typeof schema.invoices.$inferSelect;
     };
 
 async function lockTarget(tx: Executor, payment: PaymentRow): Promise<LockedTarget> {
@@ -482,17 +504,23 @@ async function lockTarget(tx: Executor, payment: PaymentRow): Promise<LockedTarg
     return { kind: 'reservation', reservation: reservation! };
   }
   const [invoice] = await tx.select().from(schema.invoices).where(eq(schema.invoices.id, payment.invoiceId!));
+  const lockInvoice = async () =>
+    (await tx.select().from(schema.invoices).where(eq(schema.invoices.id, invoice!.id)).for('update'))[0]!;
+  if (invoice!.subscriptionId) {
+    // The cancellation's lock order: the subscription, its invoice, then the payment.
+    const [subscription] = await tx
+      .select()
+      .from(schema.subscriptions)
+      .where(eq(schema.subscriptions.id, invoice!.subscriptionId))
+      .for('update');
+    return { kind: 'subscription', subscription: subscription!, invoice: await lockInvoice() };
+  }
   const [order] = await tx
     .select()
     .from(schema.rentalOrders)
-    .where(eq(schema.rentalOrders.id, invoice!.rentalOrderId))
+    .where(eq(schema.rentalOrders.id, invoice!.rentalOrderId!))
     .for('update');
-  const [locked] = await tx
-    .select()
-    .from(schema.invoices)
-    .where(eq(schema.invoices.id, invoice!.id))
-    .for('update');
-  return { kind: 'invoice', order: order!, invoice: locked! };
+  return { kind: 'invoice', order: order!, invoice: await lockInvoice() };
 }
 
 function eventData(payment: PaymentRow, target: LockedTarget, extra: Record<string, unknown> = {}) {
@@ -503,7 +531,9 @@ function eventData(payment: PaymentRow, target: LockedTarget, extra: Record<stri
     provider: payment.provider,
     ...(target.kind === 'reservation'
       ? { reservationId: payment.reservationId }
-      : { invoiceId: payment.invoiceId, rentalOrderId: target.order.id }),
+      : target.kind === 'invoice'
+        ? { invoiceId: payment.invoiceId, rentalOrderId: target.order.id }
+        : { invoiceId: payment.invoiceId, subscriptionId: target.subscription.id }),
     ...extra,
   };
 }
@@ -591,7 +621,10 @@ async function applyIntentEvent(
 
 const latest = (a: Date | null, b: Date) => (a && a > b ? a : b);
 
-/** What a succeeded payment does to its target: confirm the hold, or pay the invoice; refund if the target is gone. */
+/**
+ * What a succeeded payment does to its target: confirm the hold, or pay the invoice (confirming its rental order or
+ * activating its subscription); refund if the target is gone.
+ */
 async function settle(tx: Executor, actor: Actor, payment: PaymentRow, target: LockedTarget, now: Date) {
   const refund = (reason: RefundReason) => requestRefundInTx(tx, actor, payment.id, reason, now);
   if (target.kind === 'reservation') {
@@ -606,8 +639,12 @@ async function settle(tx: Executor, actor: Actor, payment: PaymentRow, target: L
     }
     return;
   }
-  const { order, invoice } = target;
-  if (invoice.status !== 'open' || !['pending_payment', 'confirmed'].includes(order.status)) {
+  const { invoice } = target;
+  const live =
+    target.kind === 'invoice'
+      ? ['pending_payment', 'confirmed'].includes(target.order.status)
+      : ['pending_payment', 'active'].includes(target.subscription.status);
+  if (invoice.status !== 'open' || !live) {
     await refund('target_gone');
     return;
   }
@@ -628,22 +665,27 @@ async function settle(tx: Executor, actor: Actor, payment: PaymentRow, target: L
     now,
   );
   if (!paid) return;
+  const order = target.kind === 'invoice' ? target.order : undefined;
   await recordEvent(tx, {
     storeId: invoice.storeId,
     type: EventType.invoicePaid,
     at: now,
-    userId: order.userId,
-    rentalOrderId: order.id,
+    userId: order?.userId ?? payment.userId,
+    rentalOrderId: order?.id ?? null,
     data: {
       invoiceId: invoice.id,
-      rentalOrderId: order.id,
+      ...(order ? { rentalOrderId: order.id } : { subscriptionId: invoice.subscriptionId }),
       amountDue: invoice.amountDueCents,
       amountPaid,
       currency: invoice.currency,
       paymentId: payment.id,
     },
   });
-  if (order.status === 'pending_payment') await confirmRentalInTx(tx, actor, order.id, now, 'payment');
+  if (target.kind === 'subscription') {
+    await activateSubscriptionInTx(tx, actor, target.subscription, now, 'payment');
+  } else if (target.order.status === 'pending_payment') {
+    await confirmRentalInTx(tx, actor, target.order.id, now, 'payment');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -692,7 +734,7 @@ async function completeRefundLocked(
     rentalOrderId: target.kind === 'invoice' ? target.order.id : null,
     data: eventData(refunded, target, { refundId: refunded.providerRefundId, reason: refunded.refundReason }),
   });
-  if (target.kind === 'invoice' && target.invoice.id === payment.invoiceId) {
+  if (target.kind !== 'reservation' && target.invoice.id === payment.invoiceId) {
     const amountPaid = Math.max(0, target.invoice.amountPaidCents - payment.amountCents);
     await tx
       .update(schema.invoices)

@@ -280,6 +280,7 @@ async function buildQuote(
     });
   }
 
+  // The active subscription covering the rental's start (a switched-off plan still discounts for its subscribers).
   let subscription: PricingInput['subscription'] = null;
   let loyaltyAccountId: string | null = null;
   let balance = 0;
@@ -288,7 +289,7 @@ async function buildQuote(
       db,
       sql`select s.id, p.discount_pct, p.id as plan_id from subscriptions s
           join subscription_plans p on p.id = s.plan_id and p.store_id = s.store_id
-          where s.store_id = ${storeId} and s.user_id = ${customerId} and s.status = 'active' and p.is_active
+          where s.store_id = ${storeId} and s.user_id = ${customerId} and s.status = 'active'
             and s.starts_at <= ${start.toISOString()}::timestamptz and s.ends_at > ${start.toISOString()}::timestamptz
           order by p.discount_pct desc, s.id limit 1`,
     );
@@ -503,6 +504,7 @@ export async function loadOrder(
     invoice: {
       id: invoice!.id,
       rentalOrderId: invoice!.rentalOrderId,
+      subscriptionId: null,
       amountDue: invoice!.amountDueCents,
       amountPaid: invoice!.amountPaidCents,
       currency: invoice!.currency,

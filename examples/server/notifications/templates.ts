@@ -16,6 +16,14 @@ export const NotificationTemplate = {
   paymentReceipt: 'payment_receipt',
   /** An invitation to the store's team (queued by `POST /v1/members/invitations`, not derived from an event). */
   memberInvitation: 'member_invitation',
+  /** A subscription became active: its plan, discount and period. */
+  subscriptionStarted: 'subscription_started',
+  /** A running subscription ends soon (sent once, a few days before): subscribe again to keep the discount. */
+  subscriptionRenewalDue: 'subscription_renewal_due',
+  /** A subscription was cancelled: at the end of its period, or now. */
+  subscriptionCancelled: 'subscription_cancelled',
+  /** A subscription's period is over. */
+  subscriptionEnded: 'subscription_ended',
 } as const;
 export type NotificationTemplate = (typeof NotificationTemplate)[keyof typeof NotificationTemplate];
 
@@ -51,6 +59,12 @@ export interface TemplateFacts {
   qrCid?: string;
   /** Added when a rental's confirmation is sent: what is left to pay at pickup (minor units of `currency`), if any. */
   toPay?: number;
+  /** A subscription's plan, its discount (percent) and period; `at` of a cancellation (`period_end` or `now`). */
+  planName?: string;
+  discountPct?: number;
+  startsAt?: string;
+  endsAt?: string;
+  at?: string;
   /** A team invitation's role (`owner` or `staff`). */
   role?: string;
   /** Added when the message is sent, never stored: the signed invitation link and when it expires. */
@@ -130,9 +144,11 @@ function paidFor(
     place: (drop: string, slot: string) => string;
     rental: (from: string, to: string) => string;
     discount: string;
+    subscription: (plan: string) => string;
   },
 ): string[] {
   if (d.dropName) return [words.place(d.dropName, f.time(d.slotStartsAt))];
+  if (d.planName) return [words.subscription(d.planName)];
   const lines = Array.isArray(d.lines) ? (d.lines as { label: string; amount: number }[]) : [];
   if (lines.length === 0) return [];
   const discount = typeof d.discount === 'number' && d.discount > 0 ? d.discount : 0;
@@ -206,8 +222,40 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
           place: (drop, slot) => `Paid for: your place for ${drop}, slot ${slot}.`,
           rental: (from, to) => `Paid for: your rental from ${from} to ${to}:`,
           discount: 'Discounts and points',
+          subscription: (plan) => `Paid for: your subscription to ${plan}.`,
         }),
         `Payment reference: ${d.paymentId}.`,
+      ],
+    }),
+    subscription_started: (d, f) => ({
+      subject: `Your subscription to ${d.planName} is active`,
+      lines: [
+        `Your subscription to ${d.planName} is active from ${f.time(d.startsAt)} until ${f.time(d.endsAt)}.`,
+        `Rentals of its products starting in that time cost ${d.discountPct}% less.`,
+      ],
+    }),
+    subscription_renewal_due: (d, f) => ({
+      subject: `Your subscription to ${d.planName} ends soon`,
+      lines: [
+        `Your subscription to ${d.planName} ends on ${f.time(d.endsAt)}.`,
+        `Subscribe again to keep your ${d.discountPct}% discount: the new period starts when this one ends.`,
+      ],
+    }),
+    subscription_cancelled: (d, f) => ({
+      subject: `Your subscription to ${d.planName} is cancelled`,
+      lines:
+        d.at === 'period_end'
+          ? [
+              `Your subscription to ${d.planName} is cancelled.`,
+              `Your discount still applies to rentals starting before ${f.time(d.endsAt)}; then it ends.`,
+            ]
+          : [`Your subscription to ${d.planName} is cancelled and has ended.`],
+    }),
+    subscription_ended: (d, f) => ({
+      subject: `Your subscription to ${d.planName} has ended`,
+      lines: [
+        `Your subscription to ${d.planName} ended on ${f.time(d.endsAt)}.`,
+        `Subscribe again at any time to get its discount back.`,
       ],
     }),
     member_invitation: (d, f) => {
@@ -293,8 +341,40 @@ const catalog: Record<TemplateLocale, Record<NotificationTemplate, Words>> = {
           place: (drop, slot) => `Bezahlt: dein Platz für ${drop}, Zeitfenster ${slot}.`,
           rental: (from, to) => `Bezahlt: deine Miete von ${from} bis ${to}:`,
           discount: 'Rabatte und Punkte',
+          subscription: (plan) => `Bezahlt: dein Abo ${plan}.`,
         }),
         `Zahlungsreferenz: ${d.paymentId}.`,
+      ],
+    }),
+    subscription_started: (d, f) => ({
+      subject: `Dein Abo ${d.planName} ist aktiv`,
+      lines: [
+        `Dein Abo ${d.planName} gilt vom ${f.time(d.startsAt)} bis zum ${f.time(d.endsAt)}.`,
+        `Mieten seiner Produkte, die in dieser Zeit beginnen, kosten ${d.discountPct} % weniger.`,
+      ],
+    }),
+    subscription_renewal_due: (d, f) => ({
+      subject: `Dein Abo ${d.planName} endet bald`,
+      lines: [
+        `Dein Abo ${d.planName} endet am ${f.time(d.endsAt)}.`,
+        `Schließe es erneut ab, um deine ${d.discountPct} % Rabatt zu behalten: Der neue Zeitraum beginnt, wenn dieser endet.`,
+      ],
+    }),
+    subscription_cancelled: (d, f) => ({
+      subject: `Dein Abo ${d.planName} ist gekündigt`,
+      lines:
+        d.at === 'period_end'
+          ? [
+              `Dein Abo ${d.planName} ist gekündigt.`,
+              `Dein Rabatt gilt noch für Mieten, die vor dem ${f.time(d.endsAt)} beginnen; dann endet es.`,
+            ]
+          : [`Dein Abo ${d.planName} ist gekündigt und beendet.`],
+    }),
+    subscription_ended: (d, f) => ({
+      subject: `Dein Abo ${d.planName} ist beendet`,
+      lines: [
+        `Dein Abo ${d.planName} ist am ${f.time(d.endsAt)} abgelaufen.`,
+        `Du kannst es jederzeit erneut abschließen, um den Rabatt wieder zu bekommen.`,
       ],
     }),
     member_invitation: (d, f) => {

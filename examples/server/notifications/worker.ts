@@ -263,9 +263,72 @@ export class Notifier {
       case 'payment.succeeded':
         await this.#receipt(tx, event, now);
         return;
+      case 'subscription.started':
+      case 'subscription.renewal_due':
+      case 'subscription.cancelled':
+      case 'subscription.ended':
+        await this.#subscriptionNotice(tx, event, now);
+        return;
       default:
         return;
     }
+  }
+
+  /**
+   * One mail per subscription event: started (activated), renewal due, cancelled (at period end or now), ended. A
+   * cancellation or an end withdraws a renewal notice not sent yet.
+   */
+  async #subscriptionNotice(tx: Executor, event: InboxEvent, now: Date): Promise<void> {
+    const subscriptionId = str(event.metadata.subscriptionId);
+    if (!subscriptionId) return;
+    const template = {
+      'subscription.started': NotificationTemplate.subscriptionStarted,
+      'subscription.renewal_due': NotificationTemplate.subscriptionRenewalDue,
+      'subscription.cancelled': NotificationTemplate.subscriptionCancelled,
+      'subscription.ended': NotificationTemplate.subscriptionEnded,
+    }[event.type]!;
+    if (event.type === 'subscription.cancelled' || event.type === 'subscription.ended') {
+      await this.#cancel(
+        tx,
+        subscriptionId,
+        [NotificationTemplate.subscriptionRenewalDue],
+        `the subscription was ${event.type.slice('subscription.'.length)}`,
+        now,
+      );
+    }
+    const [row] = await tx
+      .select({
+        userId: schema.subscriptions.userId,
+        startsAt: schema.subscriptions.startsAt,
+        endsAt: schema.subscriptions.endsAt,
+        status: schema.subscriptions.status,
+        planName: schema.subscriptionPlans.name,
+        discountPct: schema.subscriptionPlans.discountPct,
+      })
+      .from(schema.subscriptions)
+      .innerJoin(schema.subscriptionPlans, eq(schema.subscriptionPlans.id, schema.subscriptions.planId))
+      .where(eq(schema.subscriptions.id, subscriptionId));
+    if (!row) return;
+    // A cancellation is announced once per kind (at period end, then possibly now by the store).
+    const at = str(event.metadata.at);
+    await this.#create(tx, {
+      storeId: event.storeId,
+      userId: row.userId,
+      template,
+      entityId: subscriptionId,
+      eventId: event.id,
+      dedupeKey: `${template}:${subscriptionId}${at ? `:${at}` : ''}`,
+      scheduledFor: now,
+      facts: {
+        subscriptionId,
+        planName: row.planName,
+        discountPct: row.discountPct,
+        startsAt: row.startsAt.toISOString(),
+        endsAt: row.endsAt.toISOString(),
+        ...(at && { at }),
+        ...(event.type === 'subscription.ended' && { status: row.status }),
+      },
+    });
   }
 
   async #reservationFacts(tx: Executor, reservationId: string) {
@@ -413,8 +476,8 @@ export class Notifier {
   }
 
   /**
-   * What a payment paid for, for its receipt: a reservation's drop and slot, or a rental invoice's lines (product and
-   * unit, each amount), its period, and the discounts between the lines and the total.
+   * What a payment paid for, for its receipt: a reservation's drop and slot, a rental invoice's lines (product and
+   * unit, each amount), its period, and the discounts between the lines and the total, or a subscription's plan.
    */
   async #paidFor(tx: Executor, reservationId: string | undefined, invoiceId: string | undefined) {
     if (reservationId) {
@@ -423,6 +486,13 @@ export class Notifier {
       return { dropName: facts.facts.dropName, slotStartsAt: facts.facts.slotStartsAt };
     }
     if (!invoiceId) return {};
+    const [subscription] = await tx
+      .select({ id: schema.subscriptions.id, planName: schema.subscriptionPlans.name })
+      .from(schema.invoices)
+      .innerJoin(schema.subscriptions, eq(schema.subscriptions.id, schema.invoices.subscriptionId))
+      .innerJoin(schema.subscriptionPlans, eq(schema.subscriptionPlans.id, schema.subscriptions.planId))
+      .where(eq(schema.invoices.id, invoiceId));
+    if (subscription) return { subscriptionId: subscription.id, planName: subscription.planName };
     const [invoice] = await tx
       .select({
         orderId: schema.invoices.rentalOrderId,
@@ -444,7 +514,7 @@ export class Notifier {
       .from(schema.rentalItems)
       .innerJoin(schema.products, eq(schema.products.id, schema.rentalItems.productId))
       .innerJoin(schema.inventoryItems, eq(schema.inventoryItems.id, schema.rentalItems.inventoryItemId))
-      .where(eq(schema.rentalItems.rentalOrderId, invoice.orderId))
+      .where(eq(schema.rentalItems.rentalOrderId, invoice.orderId!))
       .orderBy(asc(schema.products.name), asc(schema.inventoryItems.serial));
     return {
       rentalOrderId: invoice.orderId,
@@ -566,6 +636,19 @@ export class Notifier {
       if (!hold) return 'the hold no longer exists';
       if (hold.state !== 'PENDING') return `the hold is ${hold.state}`;
       if (!hold.expiresAt || hold.expiresAt <= now) return 'the hold has expired';
+      return undefined;
+    }
+    if (row.template === NotificationTemplate.subscriptionRenewalDue) {
+      const [subscription] = await this.db
+        .select({
+          status: schema.subscriptions.status,
+          cancelAtPeriodEnd: schema.subscriptions.cancelAtPeriodEnd,
+        })
+        .from(schema.subscriptions)
+        .where(eq(schema.subscriptions.id, row.entityId));
+      if (!subscription) return 'the subscription no longer exists';
+      if (subscription.status !== 'active') return `the subscription is ${subscription.status}`;
+      if (subscription.cancelAtPeriodEnd) return 'the subscription is cancelled at the end of its period';
       return undefined;
     }
     if (

@@ -24,6 +24,7 @@ import {
   serializePayment,
 } from '../domain/payments.js';
 import { ProviderError, WebhookSignatureError, type PaymentProvider } from '../payments/provider.js';
+import { serializeInvoice } from '../domain/subscriptions.js';
 
 /** Which customer's payments and invoices the caller sees: all for secret keys and staff, else only the token's own. */
 async function scopeOf(services: Services, auth: Auth): Promise<string | undefined> {
@@ -58,12 +59,13 @@ export function paymentRoutes(router: Router): void {
         method: 'post',
         path: '/payments',
         operationId: 'createPayment',
-        summary: 'Pay a held reservation or a rental invoice',
+        summary: 'Pay a held reservation or an invoice',
         description:
           'Answers the one live payment of the reservation or invoice (creating it and its provider intent on the ' +
           'first call), confirmed with `paymentMethod` if given. Test provider: `nextAction` when the customer must ' +
           'authenticate; Stripe: `clientSecret` and `publishableKey` for Stripe.js. The payment succeeds only when the ' +
-          "provider's signed webhook arrives: then the hold is confirmed, or the invoice paid and the rental confirmed. " +
+          "provider's signed webhook arrives: then the hold is confirmed, or the invoice paid and the rental confirmed " +
+          '(or the subscription activated). ' +
           '409 `already_paid`, `hold_expired`, `payment_not_required`, `invalid_state`. Send an Idempotency-Key.',
         tag: 'Payments',
         access: 'customer',
@@ -126,7 +128,8 @@ export function paymentRoutes(router: Router): void {
         path: '/invoices/:id',
         operationId: 'getInvoice',
         summary: 'Retrieve an invoice',
-        description: 'The invoice of a rental order: due, paid, status. A customer reads their own.',
+        description:
+          'The invoice of a rental order or of a subscription: due, paid, status. A customer reads their own.',
         tag: 'Payments',
         access: 'customer',
         success: { status: 200, schema: Invoice, description: 'The invoice.' },
@@ -136,7 +139,9 @@ export function paymentRoutes(router: Router): void {
         const scope = await scopeOf(services, auth);
         const [row] = await rows<{ user_id: string }>(
           services.db,
-          sql`select o.user_id from invoices i join rental_orders o on o.id = i.rental_order_id
+          sql`select coalesce(o.user_id, s.user_id) as user_id from invoices i
+            left join rental_orders o on o.id = i.rental_order_id
+            left join subscriptions s on s.id = i.subscription_id
             where i.store_id = ${auth.storeId} and i.id = ${params.id!}`,
         );
         if (!row || (scope && row.user_id !== scope)) throw notFound('invoice');
@@ -144,16 +149,7 @@ export function paymentRoutes(router: Router): void {
           .select()
           .from(schema.invoices)
           .where(and(eq(schema.invoices.storeId, auth.storeId), eq(schema.invoices.id, params.id!)));
-        return {
-          id: invoice!.id,
-          rentalOrderId: invoice!.rentalOrderId,
-          amountDue: invoice!.amountDueCents,
-          amountPaid: invoice!.amountPaidCents,
-          currency: invoice!.currency,
-          status: invoice!.status as Invoice['status'],
-          dueDate: invoice!.dueDate,
-          issuedAt: invoice!.issuedAt.toISOString(),
-        };
+        return serializeInvoice(invoice!);
       },
     )
     .add(

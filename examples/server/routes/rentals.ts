@@ -20,6 +20,7 @@ import {
   SubscriptionPlan,
   SubscriptionPlanCreate,
   SubscriptionPlanList,
+  SubscriptionPlanListQuery,
   ProblemCode,
   RentalOrder,
   RentalOrderCreate,
@@ -37,6 +38,7 @@ import { ApiError, notFound } from '../http/problem.js';
 import { schema } from '../db/index.js';
 import type { Services } from '../services.js';
 import { customerFor } from './reservations.js';
+import { isOwner } from './subscriptions.js';
 import {
   availability,
   availabilityMonth,
@@ -451,12 +453,24 @@ export function rentalRoutes(router: Router): void {
         operationId: 'listSubscriptionPlans',
         summary: 'Subscription plans',
         description:
-          'The store’s active plans: a percentage off the rental lines of their included products.',
+          'The store’s active plans: a percentage off the rental lines of their included products. ' +
+          '`includeInactive=true` (secret key or owner) lists switched-off plans too.',
         tag: 'Rentals',
         access: 'key',
+        query: SubscriptionPlanListQuery,
         success: { status: 200, schema: SubscriptionPlanList, description: 'The active plans.' },
       },
-      async ({ services, auth }) => subscriptionPlans(services.db, auth.storeId),
+      async ({ services, auth, query }) => {
+        const includeInactive = query.includeInactive === 'true';
+        if (includeInactive && !(await isOwner(services, auth))) {
+          throw new ApiError(
+            403,
+            ProblemCode.forbidden,
+            'Switched-off plans are listed to the secret key and owners only.',
+          );
+        }
+        return subscriptionPlans(services.db, auth.storeId, includeInactive);
+      },
     )
     .add(
       {
