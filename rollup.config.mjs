@@ -156,6 +156,7 @@ const LAZY_RESOURCES = {
     'reportsResource',
     'apiKeysResource',
     'membersResource',
+    'productAssetsResource',
   ],
 };
 

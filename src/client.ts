@@ -20,6 +20,7 @@ import {
   branchesResource,
   membersResource,
   invitationsResource,
+  productAssetsResource,
   reportsResource,
   storeCustomersResource,
   storeSettingsResource,
@@ -28,6 +29,7 @@ import {
   type BranchesResource,
   type InvitationsResource,
   type MembersResource,
+  type ProductAssetsResource,
   type ReportsResource,
   type StoreCustomersResource,
   type StoreSettingsResource,
@@ -172,6 +174,8 @@ export interface DropSlotClient {
   readonly apiKeys: ApiKeysResource;
   /** `/v1/members`: the store's team — invite, change role, remove (secret key or owner). */
   readonly members: MembersResource;
+  /** `/v1/products/{id}/assets` and `/v1/assets/{id}`: product images (uploads) and external assets. */
+  readonly productAssets: ProductAssetsResource;
   /** Server time estimated from `/v1/time` probes. Call `clock.sync()` once before relying on it. */
   readonly clock: ServerClock;
   /** The customer token sent as `X-Customer-Token`, or `null`. */
@@ -244,6 +248,7 @@ export function createClient(options: ClientOptions): DropSlotClient {
     reports: reportsResource(transport),
     apiKeys: apiKeysResource(transport),
     members: membersResource(transport),
+    productAssets: productAssetsResource(transport),
     // Probes are not retried: a retried probe's round trip says nothing about the offset.
     clock: createServerClock({ probe: async (signal) => (await time.now({ signal, maxRetries: 0 })).now }),
     get customerToken() {

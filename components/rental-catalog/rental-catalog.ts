@@ -5,6 +5,7 @@ import type { Category, PricingUnit } from '../../src/schemas/rentals.js';
 import { formatMoney } from '../../src/money.js';
 import { DropSlotElement } from '../internal/base.js';
 import { isRtl } from '../internal/i18n.js';
+import { productImage } from '../internal/product-image.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { rentalMessage, type RentalMessageKey } from '../rental-checkout/messages.js';
 import { RentalSelectEvent } from './rental-catalog.events.js';
@@ -226,10 +227,9 @@ export class RentalCatalog extends DropSlotElement {
 
   #renderCard(p: Product): TemplateResult {
     const terms = p.rental!;
-    const image = terms.assets.find((a) => a.type === 'image')?.url ?? p.images[0];
-    const src = image && this.resolvedApi ? new URL(image, this.resolvedApi).href : image;
+    const image = productImage(p, this.resolvedApi);
     return html`<li part="card" aria-current=${this._chosen === p.id ? 'true' : 'false'}>
-      ${src ? html`<img part="image" src=${src} alt="" loading="lazy" />` : nothing}
+      ${image ? html`<img part="image" src=${image.src} alt=${image.alt} loading="lazy" />` : nothing}
       <h3 id="name-${p.id}">${p.name}</h3>
       <p class="muted">
         ${this.#t(PER[terms.pricingUnit], { price: this.#money(terms.basePrice.amount, terms.basePrice.currency) })}

@@ -24,6 +24,7 @@ import { DropSlotElement } from '../internal/base.js';
 import { syncClock } from '../internal/client.js';
 import { pollUntil } from '../internal/poll.js';
 import { isRtl } from '../internal/i18n.js';
+import { productImage } from '../internal/product-image.js';
 import { signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
 import type { MessageKey } from '../internal/i18n.js';
 import { StoreController } from '../internal/store-controller.js';
@@ -941,15 +942,14 @@ export class RentalCheckout extends DropSlotElement {
     const p = this._product;
     const terms = p?.rental;
     if (!p || !terms) return nothing;
-    const image = terms.assets.find((a) => a.type === 'image')?.url ?? p.images[0];
-    const src = image && this.resolvedApi ? new URL(image, this.resolvedApi).href : image;
+    const image = productImage(p, this.resolvedApi);
     const per: Record<PricingUnit, RentalMessageKey> = {
       hour: 'rcPerHour',
       day: 'rcPerDay',
       week: 'rcPerWeek',
     };
     return html`<div part="product" class="product">
-      ${src ? html`<img part="image" src=${src} alt="" width="96" height="96" />` : nothing}
+      ${image ? html`<img part="image" src=${image.src} alt=${image.alt} width="96" height="96" />` : nothing}
       <div>
         <h2 class="title" id="product-name">${p.name}</h2>
         <p class="muted">

@@ -26,7 +26,7 @@ import { buildOpenApi } from './http/openapi.js';
 import { docsPage } from './http/docs-page.js';
 import { ticketLinkPage } from './notifications/ticket-link.js';
 import { defaultRateLimits, RateLimiter, type RateLimitConfig } from './http/rate-limit.js';
-import { Router } from './http/router.js';
+import { describeBytes, JSON_BODY_LIMIT, Router } from './http/router.js';
 import { LiveHub } from './live.js';
 import { Semaphore } from './semaphore.js';
 import type { Logger, Services } from './services.js';
@@ -49,6 +49,9 @@ import { merchantCustomerRoutes } from './routes/merchant-customers.js';
 import { reportRoutes } from './routes/reports.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { memberRoutes } from './routes/members.js';
+import { assetFileRoute, assetRoutes } from './routes/assets.js';
+import { AssetFiles, DEFAULT_MAX_UPLOAD_BYTES } from './domain/assets.js';
+import { LocalAssetStore, type AssetStore } from './storage/index.js';
 import { processRefunds } from './domain/payments.js';
 import type { PaymentProvider } from './payments/provider.js';
 import { TestProvider, TEST_SIGNATURE_HEADER, type TestProviderOptions } from './payments/test-provider.js';
@@ -78,6 +81,11 @@ export interface AppOptions {
   webhooks?: Partial<WebhookSettings>;
   /** What the background worker purges and when (see `domain/retention.ts`). @default defaultRetention */
   retention?: Partial<RetentionSettings>;
+  /**
+   * Product assets: where uploaded images are kept (`storage/`) and the largest upload.
+   * @default files under `./.data/assets`, at most 5 MiB
+   */
+  assets?: { store?: AssetStore; maxUploadBytes?: number };
 }
 
 export interface DropSlotApp {
@@ -188,6 +196,12 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
       options.rateLimits === undefined ? defaultRateLimits : options.rateLimits,
     ),
     webhooks: webhookSettings(options.webhooks),
+    assets: new AssetFiles(
+      options.assets?.store ?? new LocalAssetStore('.data/assets'),
+      options.assets?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+      handle.db,
+      log,
+    ),
   };
   const deliverer = new WebhookDeliverer(handle.db, clock, log, services.webhooks);
 
@@ -201,6 +215,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
       : log.error('live updates: LISTEN connection lost; reconnecting', { error: String(error) });
 
   const app = new Hono<AppEnv>();
+  const router = new Router(app);
   app.use('*', async (c, next) => {
     const given = c.req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;
@@ -222,14 +237,30 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   });
   app.use('*', securityHeaders());
   app.use('/v1/*', cors(preflights));
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new ApiError(413, ProblemCode.payloadTooLarge, 'The body is larger than 64 KiB.');
-      },
-    }),
+  // 64 KiB for every body, except on routes that take larger ones (image uploads).
+  const bodyLimits = new Map<number, ReturnType<typeof bodyLimit>>();
+  const limitOf = (maxSize: number) => {
+    let limit = bodyLimits.get(maxSize);
+    if (!limit) {
+      limit = bodyLimit({
+        maxSize,
+        onError: () => {
+          // The rest of the body is not read: the connection cannot carry another request.
+          throw new ApiError(
+            413,
+            ProblemCode.payloadTooLarge,
+            `The body is larger than ${describeBytes(maxSize)}.`,
+            {},
+            { connection: 'close' },
+          );
+        },
+      });
+      bodyLimits.set(maxSize, limit);
+    }
+    return limit;
+  };
+  app.use('/v1/*', (c, next) =>
+    limitOf(router.maxBodyBytes(c.req.method, c.req.path) ?? JSON_BODY_LIMIT)(c, next),
   );
   app.onError((error, c) =>
     problemResponse(c, error, (e) =>
@@ -267,7 +298,6 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   });
 
   const channel = options.notifications?.channel ?? new LogChannel(log);
-  const router = new Router(app);
   catalogRoutes(router);
   dropRoutes(router);
   reservationRoutes(router);
@@ -283,6 +313,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   merchantCustomerRoutes(router);
   reportRoutes(router);
   apiKeyRoutes(router);
+  assetRoutes(router, { maxUploadBytes: services.assets.maxUploadBytes });
   memberRoutes(router, {
     channel: channel.kind,
     publicUrl: options.operator?.publicUrl ?? (options.publicUrl || undefined),
@@ -299,6 +330,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   const openapi = buildOpenApi(router.specs, options.publicUrl ?? '/');
 
   app.get('/openapi.json', (c) => c.json(openapi));
+  assetFileRoute(app);
   docsPage(app);
   ticketLinkPage(app);
   options.extend?.(app);
@@ -356,6 +388,7 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
       await live.stop();
       await notifier.channel.close?.();
       await deliverer.close();
+      await services.assets.close();
     },
   };
 }

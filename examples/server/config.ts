@@ -1,5 +1,6 @@
 /** Configuration from the environment (a `.env` file in the working directory is read first if present). */
 import path from 'node:path';
+import type { S3AssetStoreOptions } from './storage/index.js';
 
 export interface Config {
   port: number;
@@ -39,6 +40,41 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; publishableKey: string | undefined } | undefined;
   /** The platform operator credential (`OPERATOR_TOKEN`) for `POST /v1/stores`; unset → stores only by the CLI. */
   operatorToken: string | undefined;
+  /**
+   * Product assets: the largest image upload (`ASSETS_MAX_UPLOAD_BYTES`, default 5 MiB), kept as files under
+   * `DATA_DIR/assets` (`ASSETS_DIR`), or in an S3-compatible bucket when `ASSETS_S3_BUCKET` is set (see `assetsS3`).
+   */
+  assets: { dir: string; maxUploadBytes: number; s3: S3AssetStoreOptions | undefined };
+}
+
+/**
+ * The S3-compatible bucket of product assets, when `ASSETS_S3_BUCKET` is set: `ASSETS_S3_ENDPOINT` (unset: AWS S3),
+ * `ASSETS_S3_REGION` (default us-east-1), `ASSETS_S3_ACCESS_KEY_ID` with `ASSETS_S3_SECRET_ACCESS_KEY` (unset: the AWS
+ * SDK's default credentials), `ASSETS_S3_FORCE_PATH_STYLE` (default true with an endpoint), `ASSETS_S3_PREFIX`.
+ */
+function assetsS3(env: NodeJS.ProcessEnv): S3AssetStoreOptions | undefined {
+  const bucket = env.ASSETS_S3_BUCKET;
+  if (!bucket) return undefined;
+  const accessKeyId = env.ASSETS_S3_ACCESS_KEY_ID;
+  const secretAccessKey = env.ASSETS_S3_SECRET_ACCESS_KEY;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new Error('Set both ASSETS_S3_ACCESS_KEY_ID and ASSETS_S3_SECRET_ACCESS_KEY, or neither.');
+  }
+  const endpoint = env.ASSETS_S3_ENDPOINT || undefined;
+  if (endpoint && !/^https?:\/\/[^/?#]+/.test(endpoint)) {
+    throw new Error(`ASSETS_S3_ENDPOINT must be an http(s) URL, got ${endpoint}`);
+  }
+  return {
+    bucket,
+    endpoint,
+    region: env.ASSETS_S3_REGION || undefined,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    forcePathStyle:
+      env.ASSETS_S3_FORCE_PATH_STYLE === undefined || env.ASSETS_S3_FORCE_PATH_STYLE === ''
+        ? undefined
+        : flag(env, 'ASSETS_S3_FORCE_PATH_STYLE'),
+    prefix: env.ASSETS_S3_PREFIX || undefined,
+  };
 }
 
 function demoPayments(value: string | undefined): Config['demoPayments'] {
@@ -120,6 +156,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demoPayments: demoPayments(env.DEMO_PAYMENTS),
     operatorToken: env.OPERATOR_TOKEN || undefined,
+    assets: {
+      dir: path.resolve(env.ASSETS_DIR || path.join(env.DATA_DIR ?? '.data', 'assets')),
+      maxUploadBytes: positive(env, 'ASSETS_MAX_UPLOAD_BYTES', 5 * 1024 * 1024),
+      s3: assetsS3(env),
+    },
     storeFrameAncestors: frameAncestors(env.STORE_FRAME_ANCESTORS),
     retention: {
       intervalMs: positive(env, 'RETENTION_INTERVAL_SECONDS', 3600) * 1000,

@@ -19,6 +19,7 @@ import type { Context, Hono } from 'hono';
 import type { AppEnv } from './http/context.js';
 import { serveStatic } from './http/static-asset.js';
 import { formatMoney } from '../../src/money.js';
+import type { Product } from '../../src/schemas/index.js';
 import { getProduct, getStore, listProducts } from './domain/catalog.js';
 import { listDrops } from './domain/drops.js';
 
@@ -64,6 +65,26 @@ export interface DemoStoreOptions {
 
 /** Where the options come from: fixed, or looked up per request (a test creates its store after the app). */
 export type DemoStoreSource = DemoStoreOptions | (() => DemoStoreOptions | undefined);
+
+/** The picture of a product on the page: its first image asset with its alt text, else a neutral placeholder. */
+export function productPicture(product: Product): Vars {
+  const image = product.assets.find((asset) => asset.type === 'image');
+  if (image) {
+    return {
+      imageUrl: image.url,
+      imageAlt: image.alt,
+      imageWidth: String(image.width ?? 480),
+      imageHeight: String(image.height ?? 320),
+    };
+  }
+  // A legacy image URL has no alt text of its own: the product's name beside it says what it is.
+  return {
+    imageUrl: product.images[0] ?? '/store/product-placeholder.svg',
+    imageAlt: '',
+    imageWidth: '480',
+    imageHeight: '320',
+  };
+}
 
 const ASSET_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -195,6 +216,7 @@ export function mountDemoStore(app: Hono<AppEnv>, source: DemoStoreSource): void
           dropName: drop.name,
           dropDescription: drop.description ?? '',
           productName: product.name,
+          ...productPicture(product),
           price: formatMoney(product.price.amount, product.price.currency, 'en'),
           phaseLabel:
             drop.phase === 'upcoming'

@@ -8,6 +8,7 @@ import { escapeHtml, mountDemoStore } from './demo-store.js';
 import { DEMO_SHOPPER, DEMO_STAFF } from './seed.js';
 import { channelFromConfig } from './notifications/channel.js';
 import { serve } from './serve.js';
+import { openAssetStore } from './storage/index.js';
 
 const config = loadConfig();
 const handle = await openConfiguredDatabase(config);
@@ -26,6 +27,7 @@ const dropslot = await createApp({
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
   webhooks: { allowPrivateUrls: config.webhookAllowPrivateUrls },
   retention: config.retention,
+  assets: { store: await openAssetStore(config.assets), maxUploadBytes: config.assets.maxUploadBytes },
   payments: config.stripe && { stripe: { ...config.stripe, returnUrl: `${config.publicUrl}/` } },
   extend(app) {
     // The demo store at the root URL, with the widgets embedded by their script tag. Without its keys (the database
@@ -59,6 +61,7 @@ serve({
       `  API reference  ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
       `  Health         ${url}/healthz`,
       `  Notifications  ${config.notifications.smtpUrl ? 'email via SMTP_URL' : config.notifications.logFile === '-' ? 'server log' : config.notifications.logFile}`,
+      `  Assets         ${config.assets.s3 ? `S3 bucket ${config.assets.s3.bucket}${config.assets.s3.endpoint ? ` at ${config.assets.s3.endpoint}` : ''}` : config.assets.dir}`,
       `  Payments       ${config.stripe ? `Stripe (webhook: ${url}/v1/webhooks/stripe)` : 'built-in test provider (pm_card_visa, pm_card_declined, pm_card_requires_action)'}`,
       '',
       keys

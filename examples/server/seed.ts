@@ -212,7 +212,14 @@ export async function seedDemo(
             description: 'Suede low-top with hand-dyed laces. 6 pairs.',
             priceCents: 24900,
           },
-        ].map((p) => ({ ...p, storeId, currency: 'EUR', images: [], createdAt: now, updatedAt: now })),
+        ].map((p) => ({
+          ...p,
+          storeId,
+          currency: 'EUR',
+          images: [DEMO_PRODUCT_IMAGES[p.sku]!.url],
+          createdAt: now,
+          updatedAt: now,
+        })),
       )
       .returning();
     const [aurora, court, ember] = products as [
@@ -220,6 +227,19 @@ export async function seedDemo(
       (typeof products)[0],
       (typeof products)[0],
     ];
+    // Each product its own picture (examples/store/), with its text alternative.
+    await tx.insert(schema.productAssets).values(
+      products.map((p) => ({
+        storeId,
+        productId: p.id,
+        assetType: 'image',
+        ...DEMO_PRODUCT_IMAGES[p.sku]!,
+        contentType: 'image/svg+xml',
+        position: 0,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
 
     const rule = { holdTtlSeconds: 600, claimTtlSeconds: 900, maxPerCustomer: 1 };
     const drops = await tx
@@ -335,6 +355,28 @@ export async function seedDemo(
   });
 }
 
+/** The demo products' pictures (served from examples/store/ by the demo store) and their alt text. */
+export const DEMO_PRODUCT_IMAGES: Record<string, { url: string; alt: string }> = {
+  'AUR-RUN-MID': {
+    url: '/store/aurora-runner.svg',
+    alt: 'Aurora Runner in midnight blue knit with neon yellow laces and sole stripe, side view',
+  },
+  'CRT-CLS-WHT': {
+    url: '/store/court-classic.svg',
+    alt: 'Court Classic in white leather with a green heel tab and cream sole, side view',
+  },
+  'CLB-LOW-EMB': {
+    url: '/store/collab-ember.svg',
+    alt: 'Collab Low in ember orange suede with yellow laces and a stitched side panel, side view',
+  },
+  'RENT-CAM-1': {
+    url: '/store/camera.svg',
+    alt: 'Black mirrorless camera body with its lens, front view',
+  },
+  'RENT-BIKE-1': { url: '/store/bike.svg', alt: 'City e-bike with a step-through frame, side view' },
+  'RENT-TENT-1': { url: '/store/tent.svg', alt: 'Green two-person dome tent, pitched' },
+};
+
 export interface RentalProductInput {
   sku: string;
   name: string;
@@ -346,7 +388,8 @@ export interface RentalProductInput {
   units: number;
   /** Extra units in maintenance: never offered. */
   maintenanceUnits?: number;
-  images?: string[];
+  /** Image URLs, each with its alt text (`{ url, alt }`) or without (a plain URL). */
+  images?: (string | { url: string; alt: string })[];
 }
 
 /** A rentable product with its physical units (serials `{sku}-001`…). */
@@ -368,7 +411,7 @@ export async function createRentalProduct(
       basePriceCents: input.basePriceCents,
       pricingUnit: input.pricingUnit,
       categoryId: input.categoryId ?? null,
-      images: input.images ?? [],
+      images: (input.images ?? []).map((image) => (typeof image === 'string' ? image : image.url)),
       createdAt: now,
       updatedAt: now,
     })
@@ -376,13 +419,14 @@ export async function createRentalProduct(
   const productId = product!.id;
   if (input.images?.length) {
     await db.insert(schema.productAssets).values(
-      input.images.map((url, position) => ({
+      input.images.map((image, position) => ({
         storeId,
         productId,
         assetType: 'image',
-        url,
+        ...(typeof image === 'string' ? { url: image } : image),
         position,
         createdAt: now,
+        updatedAt: now,
       })),
     );
   }
@@ -444,7 +488,7 @@ export async function seedRentalCatalog(
     storeId,
     {
       sku: 'RENT-CAM-1',
-      images: ['/store/camera.svg'],
+      images: [DEMO_PRODUCT_IMAGES['RENT-CAM-1']!],
       name: 'Mirrorless camera kit',
       basePriceCents: 3500,
       pricingUnit: 'day',
@@ -460,7 +504,7 @@ export async function seedRentalCatalog(
     storeId,
     {
       sku: 'RENT-BIKE-1',
-      images: ['/store/bike.svg'],
+      images: [DEMO_PRODUCT_IMAGES['RENT-BIKE-1']!],
       name: 'City e-bike',
       basePriceCents: 900,
       pricingUnit: 'hour',
@@ -475,7 +519,7 @@ export async function seedRentalCatalog(
     storeId,
     {
       sku: 'RENT-TENT-1',
-      images: ['/store/tent.svg'],
+      images: [DEMO_PRODUCT_IMAGES['RENT-TENT-1']!],
       name: 'Two-person tent',
       basePriceCents: 6000,
       pricingUnit: 'week',

@@ -10,6 +10,7 @@ import type { Semaphore } from './semaphore.js';
 import type { WebhookSettings } from './domain/webhook-delivery.js';
 import type { PaymentProviders } from './domain/payments.js';
 import type { TestProvider } from './payments/test-provider.js';
+import type { AssetFiles } from './domain/assets.js';
 
 /** Everything a route needs, built once per app by `createApp`. */
 export interface Services {
@@ -30,6 +31,8 @@ export interface Services {
   /** Payment providers: the built-in test provider always, Stripe when configured. */
   payments: PaymentProviders;
   testProvider: TestProvider;
+  /** Uploaded product images: the asset store, the largest upload, and the removal of unused files. */
+  assets: AssetFiles;
   /** How long a repeated Idempotency-Key waits for the first request to finish. @default IDEMPOTENCY_WAIT_MS */
   idempotencyWaitMs?: number;
   /** Test hook: called at each step of a keyed request (a crash test kills the process between two). */

@@ -32,6 +32,8 @@ export interface RequestSpec<S extends z.ZodMiniType> {
   path: string;
   query?: Readonly<Record<string, QueryValue>> | undefined;
   body?: unknown;
+  /** A body sent as bytes with its `Content-Type` (an image upload), instead of `body` as JSON. */
+  bytes?: { data: Blob | ArrayBuffer | Uint8Array; contentType: string } | undefined;
   schema: S;
 }
 
@@ -102,6 +104,7 @@ export class Transport {
     const timeout = options.timeout ?? this.#config.timeout;
     const extra: Record<string, string> = {};
     if (idempotencyKey !== undefined) extra['Idempotency-Key'] = idempotencyKey;
+    if (spec.bytes) extra['Content-Type'] = spec.bytes.contentType;
 
     for (let attempt = 0; ; attempt++) {
       let error: DropSlotError;
@@ -182,7 +185,7 @@ export class Transport {
         method: spec.method,
         headers,
         searchParams: spec.query as Record<string, string | number | boolean | undefined> | undefined,
-        json: spec.body,
+        ...(spec.bytes ? { body: spec.bytes.data as BodyInit } : { json: spec.body }),
         signal: controller.signal,
       });
       const text = await response.text();

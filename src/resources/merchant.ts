@@ -41,6 +41,15 @@ import {
   type StoreSettingsUpdate,
 } from '../schemas/merchant.js';
 import { Branch } from '../schemas/store.js';
+import { ProductAsset } from '../schemas/products.js';
+import {
+  ProductAssetDeleted,
+  ProductAssetList,
+  type ImageUploadType,
+  type ProductAssetLink,
+  type ProductAssetOrder,
+  type ProductAssetUpdate,
+} from '../schemas/assets.js';
 import { list, seg } from './shared.js';
 
 // The merchant side of the API lives in one module so that browser bundles load it as one lazy chunk (shopper pages
@@ -228,6 +237,110 @@ export interface MembersResource {
   update(id: string, body: MemberUpdate, options?: RequestOptions): Promise<Member>;
   /** Removes from the team, effective at once. `ConflictError` `last_owner` for the last owner. */
   del(id: string, options?: RequestOptions): Promise<MemberRemoved>;
+}
+
+/** What to say about an uploaded image (`client.productAssets.upload`). */
+export interface ImageUploadParams {
+  /** The text alternative: what the image shows. Required. */
+  alt: string;
+  /** `image/png`, `image/jpeg`, `image/webp` or `image/gif`. @default the Blob's own `type` */
+  contentType?: ImageUploadType;
+  /** Flag the image as DRM-protected. @default false */
+  drmProtected?: boolean;
+  /** Where it goes among the product's assets (0 is first). @default last */
+  position?: number;
+}
+
+/**
+ * A product's images, 3D models and AR scenes (`/v1/products/{id}/assets`, `/v1/assets/{id}`). Anyone with a key reads
+ * those of active products; uploads and changes need the secret key or an owner. `upload` sends the image itself (PNG,
+ * JPEG, WebP or GIF, 5 MiB by default; the server checks its bytes and reads its size); `create` adds an external https
+ * URL. The order is the merchant's: the first image is the product's picture.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { createClient } from 'dropslot';
+ *
+ * const client = createClient({ baseUrl: 'https://api.example.com', secretKey: process.env.DROPSLOT_SECRET_KEY! });
+ * const front = await client.productAssets.upload(productId, await readFile('tee-front.png'), {
+ *   contentType: 'image/png',
+ *   alt: 'White T-shirt with a red logo, front',
+ * });
+ * await client.productAssets.create(productId, {
+ *   type: '3d', url: 'https://cdn.example/tee.glb', alt: 'White T-shirt, 3D model',
+ * });
+ * await client.productAssets.update(front.id, { position: 0 });
+ * ```
+ */
+export interface ProductAssetsResource {
+  /** The product's assets in position order. `NotFoundError` for an unknown (or, with a publishable key, inactive) product. */
+  list(productId: string, query?: ListQuery, options?: RequestOptions): ListPromise<ProductAsset>;
+  retrieve(id: string, options?: RequestOptions): Promise<ProductAsset>;
+  /**
+   * Uploads an image. `ValidationError` `image_invalid` when the bytes are not a whole image of the type (or SVG),
+   * `ConflictError` `asset_limit_reached` at 20 assets; a body over the server's limit is a `DropSlotError` with status 413.
+   */
+  upload(
+    productId: string,
+    image: Blob | ArrayBuffer | Uint8Array,
+    params: ImageUploadParams,
+    options?: RequestOptions,
+  ): Promise<ProductAsset>;
+  /** Adds an external asset by its https URL (never fetched by the server). */
+  create(productId: string, body: ProductAssetLink, options?: RequestOptions): Promise<ProductAsset>;
+  /** Changes alt text, the DRM flag or the position (the others move to make room). */
+  update(id: string, body: ProductAssetUpdate, options?: RequestOptions): Promise<ProductAsset>;
+  /** Puts every asset of the product in the order of `assetIds`. */
+  order(productId: string, body: ProductAssetOrder, options?: RequestOptions): Promise<ProductAssetList>;
+  del(id: string, options?: RequestOptions): Promise<ProductAssetDeleted>;
+}
+
+export function productAssetsResource(t: Transport): ProductAssetsResource {
+  return {
+    list: (productId, query, options) =>
+      list(t, `products/${seg(productId)}/assets`, ProductAssetList, query, options),
+    retrieve: (id, options) =>
+      t.request({ method: 'GET', path: `assets/${seg(id)}`, schema: ProductAsset }, options),
+    upload: (productId, image, params, options) => {
+      const contentType = params.contentType ?? (image instanceof Blob ? image.type : '');
+      if (!contentType) {
+        return Promise.reject(
+          new TypeError(
+            'productAssets.upload: give `contentType` (image/png, image/jpeg, image/webp or image/gif)',
+          ),
+        );
+      }
+      return t.request(
+        {
+          method: 'POST',
+          path: `products/${seg(productId)}/assets`,
+          query: {
+            alt: params.alt,
+            drmProtected: params.drmProtected === undefined ? undefined : String(params.drmProtected),
+            position: params.position,
+          },
+          bytes: { data: image, contentType },
+          schema: ProductAsset,
+        },
+        options,
+      );
+    },
+    create: (productId, body, options) =>
+      t.request(
+        { method: 'POST', path: `products/${seg(productId)}/assets`, body, schema: ProductAsset },
+        options,
+      ),
+    update: (id, body, options) =>
+      t.request({ method: 'PATCH', path: `assets/${seg(id)}`, body, schema: ProductAsset }, options),
+    order: (productId, body, options) =>
+      t.request(
+        { method: 'POST', path: `products/${seg(productId)}/assets/order`, body, schema: ProductAssetList },
+        options,
+      ),
+    del: (id, options) =>
+      t.request({ method: 'DELETE', path: `assets/${seg(id)}`, schema: ProductAssetDeleted }, options),
+  };
 }
 
 export function apiKeysResource(t: Transport): ApiKeysResource {

@@ -148,6 +148,10 @@ export const ProblemCode = {
   apiKeyInactive: 'api_key_inactive',
   /** The API key was rolled already: roll its successor, or revoke it to end the overlap now. */
   apiKeyRolled: 'api_key_rolled',
+  /** The uploaded bytes are not a whole image of the declared type (another format, truncated, unreadable, too large in pixels). */
+  imageInvalid: 'image_invalid',
+  /** The product has as many assets as it may have (20): delete one first. */
+  assetLimitReached: 'asset_limit_reached',
   /** The customer has a subscription to this plan waiting for its payment, or a renewal queued already. */
   alreadySubscribed: 'already_subscribed',
   /** The subscription plan is switched off: it takes no new subscribers. */

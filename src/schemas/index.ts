@@ -8,6 +8,7 @@ export * from './common.js';
 export * from './time.js';
 export * from './store.js';
 export * from './products.js';
+export * from './assets.js';
 export * from './drops.js';
 export * from './slots.js';
 export * from './reservations.js';

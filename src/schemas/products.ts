@@ -6,15 +6,42 @@ import { named } from './registry.js';
 export const PricingUnit = z.enum(['hour', 'day', 'week']);
 export type PricingUnit = z.infer<typeof PricingUnit>;
 
-/** An image, 3D model or AR scene of a product. */
+/** What a product asset is: an image, a 3D model or an AR scene. */
+export const AssetType = z.enum(['image', '3d', 'ar']);
+export type AssetType = z.infer<typeof AssetType>;
+
+/**
+ * An image, 3D model or AR scene of a product: an image uploaded to the store's asset storage (`source: 'upload'`,
+ * served by the API at `url`, a path on the API origin such as `/assets/{storeId}/{sha-256}.png`) or an external https
+ * URL the merchant registered (`source: 'external'`). `alt` is the text shown in its place; `position` orders a
+ * product's assets from 0 (the first image is the product's picture).
+ */
 export const ProductAsset = named(
   'ProductAsset',
-  'A media asset of a product.',
+  'A media asset of a product: an uploaded image or an external https URL, with its alt text, in position order.',
   z.object({
     id: Id,
-    type: z.enum(['image', '3d', 'ar']),
+    productId: Id,
+    type: AssetType,
+    /** Where to load it: a path on the API origin for an upload (resolve it against the API base URL), else the https URL. */
     url: z.string(),
+    /** The text alternative: what the asset shows, for people who cannot see it. */
+    alt: z.string(),
+    /** The asset is protected by the store's DRM (as the rental design has it); recorded and reported, not enforced. */
     drmProtected: z.boolean(),
+    /** Order among the product's assets, from 0. */
+    position: z.int(),
+    /** `upload`: a file in the store's asset storage; `external`: a URL the merchant registered. */
+    source: z.enum(['upload', 'external']),
+    /** Media type: read from the bytes of an upload; as declared for an external asset, else `null`. */
+    contentType: z.nullable(z.string()),
+    /** Size of an uploaded file in bytes (`null` for external assets). */
+    byteSize: z.nullable(z.int()),
+    /** Pixel size of an uploaded image, read from its bytes (`null` for external assets). */
+    width: z.nullable(z.int()),
+    height: z.nullable(z.int()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
   }),
 );
 export type ProductAsset = z.infer<typeof ProductAsset>;
@@ -27,6 +54,7 @@ export const RentalTerms = named(
     categoryId: z.nullable(Id),
     basePrice: Money,
     pricingUnit: PricingUnit,
+    /** The product's assets, as in the product's own `assets` (kept here for clients of the rental terms). */
     assets: z.array(ProductAsset),
     /** Units that can be rented at all (status `available`; maintenance and retired units are not counted). */
     unitsInService: z.int(),
@@ -56,7 +84,10 @@ export const Product = named(
     sku: z.string(),
     name: z.string(),
     description: z.nullable(z.string()),
+    /** Image URLs given with `POST`/`PATCH /products` (a plain list without alt text); prefer `assets`. */
     images: z.array(z.string()),
+    /** Images, 3D models and AR scenes of the product in position order: the first image is its picture. */
+    assets: z.array(ProductAsset),
     price: Money,
     isActive: z.boolean(),
     /** The rental terms when units of this product are rented out, else `null`. */

@@ -80,6 +80,7 @@ export function product(over: Partial<Product> = {}): Product {
     name: 'Sneaker',
     description: null,
     images: [],
+    assets: [],
     price: { amount: 12_000, currency: 'EUR' },
     isActive: true,
     rental: null,

@@ -1,5 +1,9 @@
 /** A running reference backend for one test: its own database, a manual clock, a store with keys, real HTTP. */
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createApp, type AppOptions, type DropSlotApp } from '../../examples/server/app.js';
@@ -8,6 +12,7 @@ import { rows, schema, type DatabaseHandle } from '../../examples/server/db/inde
 import type { RateLimitConfig } from '../../examples/server/http/rate-limit.js';
 import type { WebhookSettings } from '../../examples/server/domain/webhook-delivery.js';
 import { createStore, createUser, type CreatedStore } from '../../examples/server/seed.js';
+import { LocalAssetStore } from '../../examples/server/storage/index.js';
 import { contractChecker } from './contract.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './db.js';
 
@@ -17,6 +22,8 @@ export interface Call {
   body?: unknown;
   /** Sent as-is (for malformed JSON tests). */
   rawBody?: string;
+  /** Bytes sent as the body (an image upload); give its `content-type` in `headers`. */
+  bytes?: Uint8Array;
   headers?: Record<string, string>;
   idempotencyKey?: string;
   /** Checks the answer against the served OpenAPI document (default); off only for deliberate protocol probes. */
@@ -55,6 +62,8 @@ export interface TestApp {
   }): Promise<{ dropId: string; slotIds: string[]; productId: string }>;
   /** Row counts of every table, capacity sums and rental statuses (text): equal before and after means nothing changed. */
   fingerprint(): Promise<Record<string, number>>;
+  /** The directory of the app's local asset store (a fresh temporary one unless `assets.store` was given). */
+  assetsDir: string;
   close(): Promise<void>;
 }
 
@@ -72,9 +81,12 @@ export async function startTestApp(
     notifications?: AppOptions['notifications'];
     webhooks?: Partial<WebhookSettings>;
     payments?: AppOptions['payments'];
+    assets?: AppOptions['assets'];
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(kind));
+  // Created only when a file is written: apps that upload nothing leave no trace.
+  const assetsDir = path.join(tmpdir(), `dropslot-assets-${randomUUID()}`);
   const handle = await database.open();
   const clock = new ManualClock(START);
   const dropslot = await createApp({
@@ -85,6 +97,7 @@ export async function startTestApp(
     ...(options.webhooks && { webhooks: options.webhooks }),
     payments: options.payments,
     operator: { token: OPERATOR_TOKEN },
+    assets: { store: new LocalAssetStore(assetsDir), ...options.assets },
   });
   const store = await createStore(
     handle.db,
@@ -103,7 +116,7 @@ export async function startTestApp(
     if (key) headers.authorization = `Bearer ${key}`;
     if (o.token) headers['x-customer-token'] = o.token;
     if (o.idempotencyKey) headers['idempotency-key'] = o.idempotencyKey;
-    let body: string | undefined = o.rawBody;
+    let body: string | Uint8Array<ArrayBuffer> | undefined = o.bytes ? new Uint8Array(o.bytes) : o.rawBody;
     if (o.body !== undefined) {
       body = JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
@@ -216,6 +229,9 @@ export async function startTestApp(
         (select coalesce(string_agg(status, ',' order by id), '') from invoices) as invoice_statuses,
         (select count(*) from handover_qr where verified_at is not null)::int as handovers_verified,
         (select count(*) from schedules where assigned_to is not null or actual_at is not null)::int as schedules_set,
+        (select count(*) from product_assets)::int as product_assets,
+        (select coalesce(string_agg(id::text || ':' || position || ':' || alt || ':' || drm_protected || ':' ||
+           updated_at::text, ',' order by id), '') from product_assets) as product_asset_states,
         (select count(*) from subscriptions)::int as subscriptions,
         (select coalesce(string_agg(status || ':' || cancel_at_period_end::text || ':' || starts_at::text || ':' ||
            coalesce(renewal_notice_at::text, '-'), ',' order by id), '') from subscriptions) as subscription_statuses,
@@ -239,6 +255,7 @@ export async function startTestApp(
     staff,
     drop,
     fingerprint,
+    assetsDir,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -247,6 +264,7 @@ export async function startTestApp(
       await dropslot.close();
       await handle.close();
       await database.drop();
+      await rm(assetsDir, { recursive: true, force: true });
     },
   };
 }
@@ -260,6 +278,7 @@ export async function withApp(
     notifications?: AppOptions['notifications'];
     webhooks?: Partial<WebhookSettings>;
     payments?: AppOptions['payments'];
+    assets?: AppOptions['assets'];
   } = {},
 ): Promise<void> {
   const t = await startTestApp(kind, options);

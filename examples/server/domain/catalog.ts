@@ -1,8 +1,9 @@
 /** The store and its product catalog. */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type {
   PricingUnit,
   Product,
+  ProductAsset,
   RentalTerms,
   RentalTermsInput,
   ProductCreate,
@@ -15,10 +16,15 @@ import { pgError, rows, schema, transaction, type Database, type Executor } from
 import { ApiError, invalidField, notFound } from '../http/problem.js';
 import { audit, type Actor } from './audit.js';
 import { page, pageWindow } from './pagination.js';
+import { assetsOf } from './assets.js';
 
 type ProductRow = typeof schema.products.$inferSelect;
 
-export function serializeProduct(row: ProductRow, rental: RentalTerms | null = null): Product {
+export function serializeProduct(
+  row: ProductRow,
+  rental: RentalTerms | null = null,
+  assets: ProductAsset[] = [],
+): Product {
   return {
     id: row.id,
     storeId: row.storeId,
@@ -26,6 +32,7 @@ export function serializeProduct(row: ProductRow, rental: RentalTerms | null = n
     name: row.name,
     description: row.description,
     images: row.images,
+    assets,
     price: { amount: row.priceCents, currency: row.currency },
     isActive: row.isActive,
     rental,
@@ -34,16 +41,13 @@ export function serializeProduct(row: ProductRow, rental: RentalTerms | null = n
   };
 }
 
-/** Products with their rental terms (assets and units in service loaded in two queries for the whole page). */
+/** Products with their assets and rental terms (assets and units in service loaded in two queries for the whole page). */
 async function withRentalTerms(db: Executor, found: ProductRow[]): Promise<Product[]> {
   const rentable = found.filter((p) => p.isRentable).map((p) => p.id);
-  const assets = rentable.length
-    ? await db
-        .select()
-        .from(schema.productAssets)
-        .where(inArray(schema.productAssets.productId, rentable))
-        .orderBy(schema.productAssets.position, schema.productAssets.id)
-    : [];
+  const assets = await assetsOf(
+    db,
+    found.map((p) => p.id),
+  );
   const units = rentable.length
     ? await rows<{ product_id: string; n: number }>(
         db,
@@ -59,17 +63,11 @@ async function withRentalTerms(db: Executor, found: ProductRow[]): Promise<Produ
             categoryId: row.categoryId,
             basePrice: { amount: row.basePriceCents ?? 0, currency: row.currency },
             pricingUnit: row.pricingUnit as PricingUnit,
-            assets: assets
-              .filter((a) => a.productId === row.id)
-              .map((a) => ({
-                id: a.id,
-                type: a.assetType as 'image' | '3d' | 'ar',
-                url: a.url,
-                drmProtected: a.drmProtected,
-              })),
+            assets: assets.get(row.id) ?? [],
             unitsInService: units.find((u) => u.product_id === row.id)?.n ?? 0,
           }
         : null,
+      assets.get(row.id) ?? [],
     ),
   );
 }

@@ -37,7 +37,7 @@ const errorDescriptions: Record<number, string> = {
   404: 'No such resource in this store (`not_found`).',
   409: 'Conflicts with the current state (see `code`).',
   413: 'The body is larger than the API accepts (`payload_too_large`).',
-  415: 'The body is not JSON.',
+  415: 'The body is not of a type the operation accepts (JSON, or the types its request body lists).',
   422: 'The Idempotency-Key was used with another request (`idempotency_key_reused`).',
   429: 'Rate limited (`rate_limited`); see `Retry-After`.',
   500: 'Server error (`internal_error`).',
@@ -111,6 +111,7 @@ export function buildOpenApi(specs: RouteSpec[], serverUrl: string): Json {
     if (spec.rateLimit) errors.add(429);
     if (spec.body) errors.add(413).add(415);
     if (spec.rawBody) errors.add(413);
+    if (spec.rawBody?.buffered) errors.add(415);
     if (spec.method === 'post') errors.add(422);
     const responses: Record<string, Json> = {
       [String(spec.success.status)]: {
@@ -133,17 +134,21 @@ export function buildOpenApi(specs: RouteSpec[], serverUrl: string): Json {
       ...(parameters.length > 0 && { parameters }),
       responses,
     };
-    if (spec.rawBody) {
-      operation.requestBody = {
-        required: true,
-        description: spec.rawBody.description,
-        content: { [spec.rawBody.contentType]: { schema: { type: 'string' } } },
+    const content: Json = {};
+    if (spec.body) content['application/json'] = { schema: schemaOf(spec.body) };
+    for (const type of spec.rawBody ? [spec.rawBody.contentType].flat() : []) {
+      // Text (a provider's signed JSON event) or bytes (an image).
+      content[type] = {
+        schema: /^(text\/|application\/(.+\+)?json)/.test(type)
+          ? { type: 'string' }
+          : { type: 'string', format: 'binary', contentMediaType: type },
       };
     }
-    if (spec.body) {
+    if (spec.rawBody || spec.body) {
       operation.requestBody = {
-        required: !spec.bodyOptional,
-        content: { 'application/json': { schema: schemaOf(spec.body) } },
+        required: spec.rawBody ? true : !spec.bodyOptional,
+        ...(spec.rawBody && { description: spec.rawBody.description }),
+        content,
       };
     }
     (paths[path] ??= {})[spec.method] = operation;

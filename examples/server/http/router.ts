@@ -2,6 +2,7 @@
  * Routes are declared once, as data: method, path, access, request and response schemas from `src/schemas`.
  * The same declarations validate requests, serialise responses and generate `/openapi.json`.
  */
+import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import { ProblemCode } from '../../../src/schemas/index.js';
@@ -26,10 +27,17 @@ export interface RouteSpec {
   /** The body may be absent (an empty object is assumed). */
   bodyOptional?: boolean;
   /**
-   * The route reads its body itself, as bytes (a provider's signed event): documented here, never parsed or validated
-   * by the router, since the signature covers the exact bytes.
+   * The route takes its body as bytes. Without `buffered`, the route reads it itself (a provider's signed event):
+   * documented here, never parsed or validated by the router, since the signature covers the exact bytes. With
+   * `buffered`, the router reads a body of one of the content types (up to `maxBytes`, instead of the API's 64 KiB) and
+   * hands it to the handler as `raw`; an Idempotency-Key is then tied to the bytes and the query. With `body` too, a JSON
+   * body is parsed as `body` instead (an upload or a link).
    */
-  rawBody?: { contentType: string; description: string };
+  rawBody?: {
+    contentType: string | readonly string[];
+    description: string;
+    buffered?: { maxBytes: number };
+  };
   success: { status: number; schema?: z.ZodMiniType; description: string; contentType?: string };
   /** Error statuses this route documents besides 400/401/403/429/500. */
   errors?: number[];
@@ -53,16 +61,40 @@ export interface RouteSpec {
   refuseEarly?: (input: { body: unknown; auth: Auth; services: Services }) => void;
 }
 
+/** A body the router read as bytes (`RouteSpec.rawBody.buffered`), with its media type (lower case, no parameters). */
+export interface RawBody {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
 export interface HandlerInput<Q, B> {
   c: Context<AppEnv>;
   params: Record<string, string>;
   query: Q;
   body: B;
+  /** The body as bytes, on a `rawBody.buffered` route when it was not sent as JSON. */
+  raw: RawBody | undefined;
   auth: Auth;
   services: Services;
 }
 
 type Infer<T> = T extends z.ZodMiniType ? z.infer<T> : undefined;
+/** The body a handler gets: absent when a `rawBody.buffered` route was sent bytes instead of JSON. */
+type BodyOf<S extends RouteSpec> = S['rawBody'] extends { buffered: object }
+  ? Infer<S['body']> | undefined
+  : Infer<S['body']>;
+
+/** The largest JSON body (and any body of a route without a larger `rawBody.buffered.maxBytes`). */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+/** A size in words: `64 KiB`, `5 MiB`. */
+export function describeBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+const isJsonType = (type: string) => /^application\/(.+\+)?json\b/i.test(type);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -107,8 +139,15 @@ function asInputError(error: unknown): unknown {
   return error;
 }
 
-async function readJson(c: Context<AppEnv>, optional: boolean): Promise<unknown> {
+async function readJson(c: Context<AppEnv>, optional: boolean, maxBytes?: number): Promise<unknown> {
   const text = await c.req.text();
+  if (maxBytes !== undefined && Buffer.byteLength(text) > maxBytes) {
+    throw new ApiError(
+      413,
+      ProblemCode.payloadTooLarge,
+      `A JSON body is at most ${describeBytes(maxBytes)}.`,
+    );
+  }
   if (text.trim() === '') {
     if (optional) return {};
     throw new ApiError(400, ProblemCode.validationFailed, 'A JSON body is required.', {
@@ -116,7 +155,7 @@ async function readJson(c: Context<AppEnv>, optional: boolean): Promise<unknown>
     });
   }
   const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+  if (!isJsonType(type)) {
     throw new ApiError(415, ProblemCode.unsupportedMediaType, 'Send the body as application/json.');
   }
   checkJsonShape(text);
@@ -183,16 +222,46 @@ function checkJsonShape(text: string): void {
   }
 }
 
+/** Reads a `rawBody.buffered` route's body as bytes, after checking its type. */
+async function readRaw(c: Context<AppEnv>, spec: RouteSpec): Promise<RawBody> {
+  const accepted = [spec.rawBody!.contentType].flat();
+  const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!accepted.includes(contentType)) {
+    const choices = [...(spec.body ? ['application/json'] : []), ...accepted].join(', ');
+    throw new ApiError(
+      415,
+      ProblemCode.unsupportedMediaType,
+      `Send the body as one of ${choices}${contentType ? `, not ${contentType}` : ' (the Content-Type header is missing)'}.`,
+    );
+  }
+  return { bytes: new Uint8Array(await c.req.arrayBuffer()), contentType };
+}
+
 /** Collects route specs while mounting them on a Hono app. */
 export class Router {
   readonly specs: RouteSpec[] = [];
+  /** Routes that accept bodies larger than `JSON_BODY_LIMIT`. */
+  readonly #limits: { method: string; pattern: RegExp; maxBytes: number }[] = [];
   constructor(private readonly app: Hono<AppEnv>) {}
+
+  /** The largest body the route of `method` and `path` accepts when it is larger than the API's `JSON_BODY_LIMIT`. */
+  maxBodyBytes(method: string, path: string): number | undefined {
+    return this.#limits.find((limit) => limit.method === method && limit.pattern.test(path))?.maxBytes;
+  }
 
   add<S extends RouteSpec>(
     spec: S,
-    handler: (input: HandlerInput<Infer<S['query']>, Infer<S['body']>>) => Promise<unknown>,
+    handler: (input: HandlerInput<Infer<S['query']>, BodyOf<S>>) => Promise<unknown>,
   ): this {
     this.specs.push(spec);
+    const buffered = spec.rawBody?.buffered;
+    if (buffered && buffered.maxBytes > JSON_BODY_LIMIT) {
+      this.#limits.push({
+        method: spec.method.toUpperCase(),
+        pattern: new RegExp(`^/v1${spec.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+        maxBytes: buffered.maxBytes,
+      });
+    }
     this.app.on(spec.method.toUpperCase(), `/v1${spec.path}`, async (c) => {
       const services = c.get('services');
       const params = c.req.param() as Record<string, string>;
@@ -213,9 +282,15 @@ export class Router {
         query = parsed.data;
       }
       let body: unknown = undefined;
+      let raw: RawBody | undefined;
       let rawBody = '';
-      if (spec.body) {
-        const json = await readJson(c, spec.bodyOptional ?? false);
+      if (buffered && !(spec.body && isJsonType(c.req.header('content-type') ?? ''))) {
+        raw = await readRaw(c, spec);
+        // An Idempotency-Key stands for these bytes, of this type, with this query.
+        const digest = createHash('sha256').update(raw.bytes).digest('hex');
+        rawBody = `${raw.contentType}\n${new URL(c.req.url).search}\n${digest}`;
+      } else if (spec.body) {
+        const json = await readJson(c, spec.bodyOptional ?? false, buffered && JSON_BODY_LIMIT);
         rawBody = JSON.stringify(json);
         const parsed = spec.body.safeParse(json);
         if (!parsed.success) throw validationError(parsed.error, 'body');
@@ -232,6 +307,7 @@ export class Router {
             params,
             query: query as never,
             body: body as never,
+            raw,
             auth: auth as Auth,
             services,
           });

@@ -5,7 +5,7 @@
  * from its pickup date to the day before its return date (return-day mornings are free again). Responses follow the
  * contract: the SDK validates each.
  */
-import type { Product } from '../../../src/schemas/products.js';
+import type { Product, ProductAsset } from '../../../src/schemas/products.js';
 import type { Category, PricingUnit, RentalOrder, RentalQuote } from '../../../src/schemas/rentals.js';
 import { addDays, dateIn, zonedInstant } from '../../../components/rental-checkout/calendar.js';
 
@@ -18,6 +18,10 @@ export interface RentalProductInit {
   pricingUnit?: PricingUnit;
   categoryId?: string | null;
   image?: string;
+  /** The image's alt text. @default 'A camera kit on a table' */
+  imageAlt?: string;
+  /** Images only in the legacy `images` list (no assets). */
+  legacyImages?: string[];
   /** Not rentable at all (`rental: null`). */
   notRentable?: boolean;
 }
@@ -78,13 +82,34 @@ export class FakeRentals {
   addProduct(init: RentalProductInit = {}): Product {
     const id = crypto.randomUUID();
     const now = new Date(this.host.serverNow()).toISOString();
+    const assets: ProductAsset[] = init.image
+      ? [
+          {
+            id: crypto.randomUUID(),
+            productId: id,
+            type: 'image',
+            url: init.image,
+            alt: init.imageAlt ?? 'A camera kit on a table',
+            drmProtected: false,
+            position: 0,
+            source: 'external',
+            contentType: null,
+            byteSize: null,
+            width: null,
+            height: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+        ]
+      : [];
     const product: Product = {
       id,
       storeId: this.host.store.id,
       sku: `RENT-${this.products.size + 1}`,
       name: init.name ?? 'Camera kit',
       description: null,
-      images: [],
+      images: init.legacyImages ?? [],
+      assets,
       price: { amount: 0, currency: this.host.store.currency },
       isActive: true,
       rental: init.notRentable
@@ -93,9 +118,7 @@ export class FakeRentals {
             categoryId: init.categoryId ?? null,
             basePrice: { amount: init.basePrice ?? 3500, currency: this.host.store.currency },
             pricingUnit: init.pricingUnit ?? 'day',
-            assets: init.image
-              ? [{ id: crypto.randomUUID(), type: 'image', url: init.image, drmProtected: false }]
-              : [],
+            assets,
             unitsInService: init.units ?? 3,
           },
       createdAt: now,
