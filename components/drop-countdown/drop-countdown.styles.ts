@@ -27,9 +27,6 @@ export const countdownStyles = css`
   .live [part~='label'] {
     color: var(--_accent);
   }
-  .sold-out [part~='label'] {
-    color: var(--_fg);
-  }
   [part~='value'] {
     font-size: var(--_size);
     font-weight: 700;

@@ -11,7 +11,12 @@ import { countdownStyles } from './drop-countdown.styles.js';
 export type CountdownPhase = 'upcoming' | 'live' | 'ended';
 
 const PHASE_RANK = { upcoming: 0, live: 1, ended: 2 } as const;
-const LABELS = { upcoming: 'countdownOpensIn', live: 'countdownLive', ended: 'countdownEnded' } as const;
+const LABELS = {
+  upcoming: 'countdownOpensIn',
+  live: 'countdownLive',
+  ended: 'countdownEnded',
+  'sold-out': 'countdownSoldOut',
+} as const;
 
 /** Remaining times at which the countdown is announced to screen readers (never every tick): 1 h, 10 min, 1 min, 10 s. */
 const ANNOUNCE_AT: readonly [seconds: number, unit: DurationUnit, n: number][] = [
@@ -51,15 +56,15 @@ async function fetchDropWindow(
   } | null;
   const start = instant(drop?.startsAt);
   if (Number.isNaN(start)) throw new TypeError('startsAt');
-  const left = drop?.capacityRemaining;
-  return { start, end: instant(drop?.endsAt) || Infinity, soldOut: typeof left === 'number' && left <= 0 };
+  // `undefined <= 0` is false: a drop without the count is never called sold out.
+  return { start, end: instant(drop?.endsAt) || Infinity, soldOut: (drop?.capacityRemaining as number) <= 0 };
 }
 
 /**
  * A countdown to a drop's start on **server time**: the offset of the device clock is estimated from `/v1/time` probes,
  * so every shopper sees the drop open at the same instant whatever their device clock says. The time never runs
  * backwards; the countdown flips to `live` at the start and to `ended` after the end. A live drop whose places were all
- * taken when the page loaded leads with its waitlist ("Sold out — join the waitlist") rather than "Live now".
+ * taken when the page loaded says "Sold out" rather than "Live now" (the picker offers its waitlist).
  *
  * It needs only a drop id and the publishable key (its own attributes or the page configuration) and works without the
  * SDK client, so it can be embedded alone. `starts-at` / `ends-at` override the drop's times, or replace the API
@@ -71,11 +76,10 @@ async function fetchDropWindow(
  * @summary Counts down to a drop's start on server time.
  *
  * @attribute phase - Reflected, read-only: `upcoming`, `live` or `ended`; absent while loading or after an error.
- * @attribute sold-out - Reflected, read-only: present while live with every place taken (as the drop was read).
  *
  * @slot upcoming - Replaces the label before the start (default: "Opens in").
  * @slot live - Replaces the label while the drop is live (default: "Live now").
- * @slot sold-out - Replaces the label while the drop is live and sold out (default: "Sold out — join the waitlist").
+ * @slot sold-out - Replaces the label while the drop is live with every place taken (default: "Sold out").
  * @slot ended - Replaces the label after the end (default: "This drop has ended").
  *
  * @csspart base - The wrapper, `role="timer"`.
@@ -192,7 +196,6 @@ export class DropCountdown extends DropSlotLightElement {
     const phase = this.#phase;
     if (phase) this.setAttribute('phase', phase);
     else this.removeAttribute('phase');
-    this.toggleAttribute('sold-out', this.#soldOut);
     if (this.#reachedStart && this.window) {
       this.#reachedStart = false;
       this.dispatchEvent(
@@ -265,6 +268,8 @@ export class DropCountdown extends DropSlotLightElement {
   protected override render(): TemplateResult {
     const phase = this.#phase;
     const dir = this.resolvedDir;
+    // Live, and every place was taken when the drop was read: the waitlist is what is open.
+    const label = phase === 'live' && this.window?.soldOut ? 'sold-out' : (phase ?? 'live');
     return html`${
         this.failed
           ? html`<div part="base" dir=${dir}>
@@ -272,14 +277,8 @@ export class DropCountdown extends DropSlotLightElement {
               <button part="button" type="button" @click=${this.#retry}>${this.msg('retry')}</button>
             </div>`
           : phase && this.window && this.now !== undefined
-            ? html`<div part="base" dir=${dir} role="timer" class=${this.#soldOut ? 'sold-out' : phase}>
-                <span part="label"
-                  >${
-                    this.#soldOut
-                      ? html`<slot name="sold-out">${this.msg('countdownSoldOut')}</slot>`
-                      : html`<slot name=${phase}>${this.msg(LABELS[phase])}</slot>`
-                  }</span
-                >
+            ? html`<div part="base" dir=${dir} role="timer" class=${label}>
+                <span part="label"><slot name=${label}>${this.msg(LABELS[label])}</slot></span>
                 ${phase === 'upcoming' ? this.#renderTime(this.window.start - this.now) : ''}
               </div>`
             : html`<div part="base" dir=${dir} aria-busy="true">
@@ -288,11 +287,6 @@ export class DropCountdown extends DropSlotLightElement {
               </div>`
       }
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.#announcement}</div>`;
-  }
-
-  /** Live, and every place was taken when the drop was read: the waitlist is what is open. */
-  get #soldOut(): boolean {
-    return this.#phase === 'live' && this.window?.soldOut === true;
   }
 
   #renderTime(ms: number): TemplateResult {

@@ -9,7 +9,7 @@ export const lightEn = {
   error: 'Something went wrong.',
   countdownOpensIn: 'Opens in',
   countdownLive: 'Live now',
-  countdownSoldOut: 'Sold out — join the waitlist',
+  countdownSoldOut: 'Sold out',
   countdownEnded: 'This drop has ended',
   countdownAnnounceOpens: 'Opens in {time}',
 } as const;
@@ -23,7 +23,7 @@ export const lightDe: LightCatalog = {
   error: 'Etwas ist schiefgelaufen.',
   countdownOpensIn: 'Startet in',
   countdownLive: 'Jetzt live',
-  countdownSoldOut: 'Ausverkauft — trag dich auf die Warteliste ein',
+  countdownSoldOut: 'Ausverkauft',
   countdownEnded: 'Dieser Drop ist vorbei',
   countdownAnnounceOpens: 'Startet in {time}',
 };
@@ -34,7 +34,7 @@ export const lightAr: LightCatalog = {
   error: 'حدث خطأ ما.',
   countdownOpensIn: 'يبدأ خلال',
   countdownLive: 'مباشر الآن',
-  countdownSoldOut: 'نفدت الأماكن — انضم إلى قائمة الانتظار',
+  countdownSoldOut: 'نفدت الأماكن',
   countdownEnded: 'انتهى هذا الإصدار',
   countdownAnnounceOpens: 'يبدأ خلال {time}',
 };

@@ -35,26 +35,30 @@ describe('<drop-countdown>', () => {
     Date.now = realDateNow;
   });
 
-  it('a live drop with every place taken leads with its waitlist, not "Live now"', async () => {
+  it('a live drop with every place taken says "Sold out", not "Live now"', async () => {
     const api = freshApi();
     const { drop, slots } = api.addDrop({ startsIn: -60_000, slots: [{ capacityTotal: 1 }] });
     const open = countdown(api, drop.id, 'locale="en-US"');
     await waitForAttribute(open, 'phase', 'live');
     await open.updateComplete;
     equal(text(part(open, 'label')), 'Live now');
-    equal(open.hasAttribute('sold-out'), false);
     open.remove();
 
     api.fillSlot(slots[0]!.id);
     const el = countdown(api, drop.id, 'locale="en-US"');
     await waitForAttribute(el, 'phase', 'live');
     await el.updateComplete;
-    equal(text(part(el, 'label')), 'Sold out — join the waitlist');
-    ok(el.hasAttribute('sold-out'), 'reflected as sold-out');
+    equal(text(part(el, 'label')), 'Sold out');
+    equal(
+      el.shadowRoot!.querySelector('slot[name="sold-out"]')?.textContent,
+      'Sold out',
+      'a slot to replace it',
+    );
     await expectAccessible(el);
     const de = countdown(api, drop.id, 'locale="de"');
-    await waitForAttribute(de, 'sold-out', '');
-    equal(text(part(de, 'label')), 'Ausverkauft — trag dich auf die Warteliste ein');
+    await waitForAttribute(de, 'phase', 'live');
+    await de.updateComplete;
+    equal(text(part(de, 'label')), 'Ausverkauft');
   });
 
   it('is loading (skeleton, busy, no phase) until the drop and the server time are known', async () => {
