@@ -108,6 +108,7 @@ export const optional = schema('optional');
 export const nullable = schema('nullable');
 export const nullish = schema('nullish');
 export const union = schema('union');
+export const discriminatedUnion = schema('discriminatedUnion');
 export const record = schema('record');
 export const partialRecord = schema('partialRecord');
 export const partial = (base?: ShimSchema, ..._rest: unknown[]): ShimSchema =>
