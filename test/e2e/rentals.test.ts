@@ -142,6 +142,27 @@ test('rent the last camera through the widget, then staff verify its pickup code
   const code = (await checkout.locator('code.code').innerText()).trim();
   assert.match(code, /^ds1h\./);
 
+  // ---- A reload, and another device, show the same booking -----------------------------------------------------------
+  await page.goto(`${baseUrl}/rentals?product=${camera.id}`);
+  await waitForAttribute(checkout, 'state', 'confirmed');
+  await checkout.locator('svg[part="qr"]').waitFor();
+  assert.equal(
+    (await checkout.locator('code.code').innerText()).trim(),
+    code,
+    'the same pickup code after a reload',
+  );
+  const otherDevice = await (await watchedContext(browser, 'other-device')).newPage();
+  await otherDevice.goto(`${baseUrl}/rentals?product=${camera.id}`);
+  const elsewhere = otherDevice.locator('rental-checkout');
+  await waitForAttribute(elsewhere, 'state', 'choose');
+  await elsewhere.locator('[part~="account-sign-in"]').click();
+  await elsewhere.locator('input[name="email"]').fill(DEMO_SHOPPER.email);
+  await elsewhere.locator('input[name="password"]').fill(DEMO_SHOPPER.password);
+  await elsewhere.locator('button[value="sign-in"]').click();
+  await waitForAttribute(elsewhere, 'state', 'confirmed');
+  assert.equal((await elsewhere.locator('code.code').innerText()).trim(), code, 'and on another device');
+  await expectAccessible(otherDevice, 'rental-checkout', 'restored');
+
   // ---- 3. Those days are now booked out for everyone ------------------------------------------------------------------
   const after = await call<{ freeUnits: number }>(
     'GET',
