@@ -16,6 +16,10 @@ export const NotificationTemplateName = z.enum([
   'rental_return_reminder',
   'payment_receipt',
   'member_invitation',
+  'subscription_started',
+  'subscription_renewal_due',
+  'subscription_cancelled',
+  'subscription_ended',
 ]);
 export type NotificationTemplateName = z.infer<typeof NotificationTemplateName>;
 

@@ -320,6 +320,19 @@ for (const kind of databaseKinds) {
             'subscription.renewal_due',
             'subscription.end',
           ]);
+          const notices = await t.call('GET', '/v1/customers/me/notifications', { token: ada.token });
+          assert.equal(notices.status, 200);
+          assert.deepEqual(
+            notices.body.data
+              .map((n: { template: string; status: string }) => `${n.template}:${n.status}`)
+              .sort(),
+            [
+              'payment_receipt:sent',
+              'subscription_ended:sent',
+              'subscription_renewal_due:sent',
+              'subscription_started:sent',
+            ],
+          );
 
           // Webhooks: the outbox holds one message per event for each endpoint subscribed to its type.
           const messages = await rows<{ endpoint_id: string; type: string }>(
