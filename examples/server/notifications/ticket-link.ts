@@ -186,7 +186,7 @@ export function ticketLinkPage(app: Hono<AppEnv>): void {
           : `<p>This reservation is ${escape(ticket.state.toLowerCase())}.</p>`;
     const qr = ticket.qrToken
       ? `<img src="data:image/png;base64,${qrPng(ticket.qrToken).toString('base64')}" alt="Check-in QR code" width="246" height="246">
-<p>Code: <code>${escape(ticket.qrToken)}</code></p>`
+<p>Code: <code>${breakable(ticket.qrToken)}</code></p>`
       : '';
     return c.html(
       page(
@@ -239,7 +239,7 @@ async function rentalPage(c: Context<AppEnv>, db: Database, tokens: Tokens) {
     ? `<img src="data:image/png;base64,${qrPng(rental.handover.token).toString('base64')}" alt="${
         rental.handover.type === 'pickup' ? 'Pickup' : 'Return'
       } QR code" width="246" height="246">
-<p>Code: <code>${escape(rental.handover.token)}</code></p>`
+<p>Code: <code>${breakable(rental.handover.token)}</code></p>`
     : '';
   return c.html(
     page(
@@ -248,6 +248,9 @@ async function rentalPage(c: Context<AppEnv>, db: Database, tokens: Tokens) {
     ),
   );
 }
+
+/** A long code, escaped, that may wrap after its dots on a narrow screen (the page has no style sheet). */
+const breakable = (code: string) => escape(code).replaceAll('.', '.<wbr>');
 
 function page(title: string, body: string): string {
   return `<!doctype html>
