@@ -550,4 +550,55 @@ describe('<rental-catalog>', () => {
     await waitForAttribute(checkout, 'state', 'choose');
     match(text(part(checkout, 'product')), /Camera kit/);
   });
+
+  it('shows each product’s own first image with its alt text (an upload resolved against the API)', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    const dot = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+    api.rentals.addProduct({
+      name: 'Camera kit',
+      image: '/assets/store/camera.png',
+      imageAlt: 'Black mirrorless camera with its lens',
+      modelFirst: true,
+    });
+    api.rentals.addProduct({ name: 'Tent', image: dot, imageAlt: 'Green two-person tent, pitched' });
+    api.rentals.addProduct({ name: 'Kayak', legacyImages: [dot] });
+    api.rentals.addProduct({ name: 'Paddle' });
+    const catalog = mount<RentalCatalog>(
+      `<rental-catalog api="${api.api}" publishable-key="${api.key}" locale="en-US"></rental-catalog>`,
+    );
+    await waitForAttribute(catalog, 'state', 'ready');
+    const imageOf = (name: string) =>
+      parts(catalog, 'card')
+        .find((c) => text(c).includes(name))!
+        .querySelector('img');
+    const camera = imageOf('Camera kit')!;
+    equal(
+      camera.getAttribute('src'),
+      `${api.api}/assets/store/camera.png`,
+      'the first image, not the 3D model',
+    );
+    equal(camera.getAttribute('alt'), 'Black mirrorless camera with its lens');
+    equal(imageOf('Tent')!.getAttribute('alt'), 'Green two-person tent, pitched');
+    equal(imageOf('Tent')!.getAttribute('src'), dot);
+    equal(imageOf('Kayak')!.getAttribute('alt'), '', 'a plain image URL has no alt text: the name says it');
+    equal(imageOf('Paddle'), null, 'no image, no picture');
+    await expectAccessible(catalog);
+  });
+});
+
+describe('<rental-checkout> product picture', () => {
+  it('is the product’s first image with its alt text', async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin' });
+    const product = api.rentals.addProduct({
+      name: 'Tent',
+      image: 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7',
+      imageAlt: 'Green two-person tent, pitched',
+      modelFirst: true,
+    });
+    const el = await checkoutIn('choose', api, product.id, 'locale="en-US"');
+    const image = part(el, 'image') as HTMLImageElement;
+    equal(image.getAttribute('alt'), 'Green two-person tent, pitched');
+    match(image.getAttribute('src') ?? '', /^data:image\/gif/);
+    await expectAccessible(el);
+  });
 });

@@ -22,6 +22,8 @@ export interface RentalProductInit {
   imageAlt?: string;
   /** Images only in the legacy `images` list (no assets). */
   legacyImages?: string[];
+  /** A 3D model (an external asset) before the image. */
+  modelFirst?: boolean;
   /** Not rentable at all (`rental: null`). */
   notRentable?: boolean;
 }
@@ -82,26 +84,26 @@ export class FakeRentals {
   addProduct(init: RentalProductInit = {}): Product {
     const id = crypto.randomUUID();
     const now = new Date(this.host.serverNow()).toISOString();
-    const assets: ProductAsset[] = init.image
-      ? [
-          {
-            id: crypto.randomUUID(),
-            productId: id,
-            type: 'image',
-            url: init.image,
-            alt: init.imageAlt ?? 'A camera kit on a table',
-            drmProtected: false,
-            position: 0,
-            source: 'external',
-            contentType: null,
-            byteSize: null,
-            width: null,
-            height: null,
-            createdAt: now,
-            updatedAt: now,
-          },
-        ]
-      : [];
+    const asset = (type: ProductAsset['type'], url: string, alt: string): ProductAsset => ({
+      id: crypto.randomUUID(),
+      productId: id,
+      type,
+      url,
+      alt,
+      drmProtected: false,
+      position: 0,
+      source: url.startsWith('/assets/') ? 'upload' : 'external',
+      contentType: null,
+      byteSize: null,
+      width: null,
+      height: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const assets: ProductAsset[] = [
+      ...(init.modelFirst ? [asset('3d', 'https://cdn.example/model.glb', 'A 3D model of the kit')] : []),
+      ...(init.image ? [asset('image', init.image, init.imageAlt ?? 'A camera kit on a table')] : []),
+    ].map((a, position) => ({ ...a, position }));
     const product: Product = {
       id,
       storeId: this.host.store.id,
