@@ -1,7 +1,7 @@
 import { html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { DropSlotClient } from '../../src/client.js';
-import { AuthenticationError, NotFoundError } from '../../src/errors.js';
+import { AuthenticationError, ConnectionError, NotFoundError, TimeoutError } from '../../src/errors.js';
 import type { Drop } from '../../src/schemas/drops.js';
 import type { Reservation, ReservationState } from '../../src/schemas/reservations.js';
 import type { Slot } from '../../src/schemas/slots.js';
@@ -118,7 +118,7 @@ export class ReservationTicket extends DropSlotElement {
   @state() private _reservation?: Reservation;
   @state() private _details?: Details;
   /** The cancel step: `ask` shows the confirmation, `busy` while the request runs, `failed` after an error. */
-  @state() private _cancel?: 'ask' | 'busy' | 'failed';
+  @state() private _cancel?: 'ask' | 'busy' | 'failed' | 'offline';
 
   /** Drop mode: the page session's hold and waitlist entry of the customer in the drop (the picker's, too). */
   readonly #hold = new StoreController<HoldState>(this, () => this.#fromSession());
@@ -344,17 +344,30 @@ export class ReservationTicket extends DropSlotElement {
       // Through the page's hold store: the picker shows the freed slots at once.
       if (mine.hold.$hold.get().reservation?.id !== reservation.id) mine.hold.adopt(reservation);
       const result = await mine.hold.cancel();
-      this._cancel = result.status === 'cancelled' ? undefined : 'failed';
+      if (result.status === 'cancelled') this._cancel = undefined;
+      else this.#cancelFailed(result.error);
       return;
     }
     try {
       const cancelled = await client.reservations.cancel(reservation.id);
       this._cancel = undefined;
       this.#show(cancelled, STATUS_OF[cancelled.state]);
-    } catch {
-      this._cancel = 'failed';
+    } catch (error) {
+      this.#cancelFailed(error);
     }
   };
+
+  /** Says what to do: offline, it cancels again by itself once the browser is back online; else try again. */
+  #cancelFailed(error: unknown): void {
+    if (ConnectionError.is(error) || TimeoutError.is(error)) {
+      this._cancel = 'offline';
+      addEventListener('online', () => void (this._cancel === 'offline' && this.#confirmCancel()), {
+        once: true,
+      });
+    } else {
+      this._cancel = 'failed';
+    }
+  }
 
   /** Confirms a held reservation of a free drop from the ticket (the picker, on the same store, follows). */
   #confirmHold = async (): Promise<void> => {
@@ -558,7 +571,13 @@ export class ReservationTicket extends DropSlotElement {
     const busy = this._cancel === 'busy';
     return html`<div part="cancel-ask" class="cancel-ask" role="group" aria-labelledby="cancel-ask">
       <p id="cancel-ask">${this.msg('ticketCancelAsk')}</p>
-      ${this._cancel === 'failed' ? html`<p part="error" class="error" role="alert">${this.msg('error')}</p>` : nothing}
+      ${
+        this._cancel === 'failed' || this._cancel === 'offline'
+          ? html`<p part="error" class="error" role="alert">
+              ${this.msg(this._cancel === 'offline' ? 'actionOffline' : 'actionFailed')}
+            </p>`
+          : nothing
+      }
       <button
         part="cancel-confirm"
         class="danger"

@@ -424,7 +424,7 @@ describe('<reservation-ticket> cancel with confirmation (keyboard)', () => {
     await expectAccessible(el);
   });
 
-  it('a failed cancel says so in the confirmation step and keeps the ticket', async () => {
+  it('a failed cancel says what to do in the confirmation step and keeps the ticket', async () => {
     const api = freshApi();
     api.fail('POST', /\/cancel$/, 409, 'invalid_state');
     const { el, reservation } = setUp(api, { attributes: 'refresh-interval="0"' });
@@ -435,12 +435,35 @@ describe('<reservation-ticket> cancel with confirmation (keyboard)', () => {
     await sendKeys({ press: 'Shift+Tab' });
     await sendKeys({ press: 'Enter' });
     const alert = await waitFor(() => byRole(el, 'alert')[0], 'the error');
-    equal(text(alert), 'Something went wrong.');
+    equal(
+      text(alert),
+      'That did not go through, and nothing was changed. Try again; if it keeps failing, reload the page.',
+    );
     ok(part(el, 'cancel-ask')!.contains(alert), 'inside the confirmation step');
     equal((part(el, 'cancel-confirm') as HTMLButtonElement).disabled, false, 'may try again');
     equal(el.status, 'confirmed');
     equal(api.reservations.get(reservation.id)!.state, 'CONFIRMED');
     await expectAccessible(el);
+  });
+
+  it('offline: a cancel says so, and cancels once the browser is back online', async () => {
+    const api = freshApi();
+    const { el, reservation } = setUp(api, { attributes: 'refresh-interval="0"' });
+    await inStatus(el, 'confirmed');
+    part(el, 'cancel')!.click();
+    await waitFor(() => part(el, 'cancel-confirm'), 'the confirmation step');
+    api.offline = true;
+    part(el, 'cancel-confirm')!.click();
+    const alert = await waitFor(() => byRole(el, 'alert')[0], 'the offline notice', 15_000);
+    equal(
+      text(alert),
+      'You are offline, so nothing was changed. It will try again as soon as you are back online.',
+    );
+    equal(el.status, 'confirmed');
+    api.offline = false;
+    window.dispatchEvent(new Event('online'));
+    await inStatus(el, 'cancelled');
+    equal(api.reservations.get(reservation.id)!.state, 'CANCELLED');
   });
 
   it('a hold can be cancelled too', async () => {
