@@ -373,8 +373,8 @@ export const DEMO_PRODUCT_IMAGES: Record<string, { url: string; alt: string }> =
     url: '/store/camera.svg',
     alt: 'Black mirrorless camera body with its lens, front view',
   },
-  'RENT-BIKE-1': { url: '/store/bike.svg', alt: 'City e-bike with a step-through frame, side view' },
-  'RENT-TENT-1': { url: '/store/tent.svg', alt: 'Green two-person dome tent, pitched' },
+  'RENT-BIKE-1': { url: '/store/bike.svg', alt: 'Black city e-bike with a green battery, side view' },
+  'RENT-TENT-1': { url: '/store/tent.svg', alt: 'Orange two-person tent, pitched' },
 };
 
 export interface RentalProductInput {
