@@ -397,6 +397,31 @@ for (const kind of databaseKinds) {
         { assets: { maxUploadBytes: 120 * 1024 } },
       ));
 
+    it('concurrent additions to one product keep the limit and gap-free positions', () =>
+      withApp(kind, async (t) => {
+        const shirt = await product(t);
+        const replies = await Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            i % 3 === 0
+              ? upload(t, shirt, png(3, 3, 100 + i), { alt: `Upload ${i}`, query: 'position=0' })
+              : t.call('POST', `/v1/products/${shirt}/assets`, {
+                  key: t.store.secretKey,
+                  body: { url: `https://cdn.example/${i}.png`, type: 'image', alt: `Link ${i}` },
+                }),
+          ),
+        );
+        const statuses = replies.map((r) => r.status).sort();
+        assert.equal(statuses.filter((s) => s === 201).length, 20, JSON.stringify(statuses));
+        assert.ok(
+          replies.filter((r) => r.status !== 201).every((r) => r.body.code === 'asset_limit_reached'),
+        );
+        const listed = (await t.call('GET', `/v1/products/${shirt}/assets?limit=100`)).body.data;
+        assert.deepEqual(
+          listed.map((a: { position: number }) => a.position),
+          Array.from({ length: 20 }, (_, i) => i),
+        );
+      }));
+
     it('reads follow the catalog: any key for an active product, the team and the secret key for any', () =>
       withApp(kind, async (t) => {
         const hidden = await product(t, 'Unreleased tee', false);
