@@ -46,8 +46,10 @@ export type { AuditLogsResource } from './resources/audit-logs.js';
 export type {
   ApiKeysResource,
   BranchesResource,
+  ImageUploadParams,
   InvitationsResource,
   MembersResource,
+  ProductAssetsResource,
   ReportsResource,
   StoreCustomersResource,
   StoreSettingsResource,
