@@ -141,13 +141,15 @@ function every(intervalMs: number, name: string, work: () => Promise<unknown>, l
 /**
  * Reads what is left of a (small) request body that the answer did not need — a refusal before the body was read —
  * so the connection stays usable for the client's next request. Unread, the HTTP server would drain it with a short
- * deadline and, on a busy process, cut a keep-alive connection the client is about to reuse.
+ * deadline and, on a busy process, cut a keep-alive connection the client is about to reuse. `false` when a larger
+ * body is left unread (the answer then closes the connection).
  */
-async function readUnreadBody(request: Request): Promise<void> {
-  if (!request.body || request.bodyUsed) return;
+async function readUnreadBody(request: Request): Promise<boolean> {
+  if (!request.body || request.bodyUsed) return true;
   const length = Number(request.headers.get('content-length') ?? Infinity);
-  if (length > 64 * 1024) return;
+  if (length > JSON_BODY_LIMIT) return false;
   await request.arrayBuffer().catch(() => {});
+  return true;
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
@@ -230,7 +232,8 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     lifecycle.inFlight++;
     try {
       await next();
-      await readUnreadBody(c.req.raw);
+      // A larger body left unread (an upload refused before it was read): the client must not reuse the connection.
+      if (!(await readUnreadBody(c.req.raw))) c.res.headers.set('connection', 'close');
     } finally {
       if (--lifecycle.inFlight === 0) lifecycle.idle?.();
     }

@@ -385,6 +385,10 @@ for (const kind of databaseKinds) {
             body: { description: 'x'.repeat(70 * 1024) },
           });
           assert.equal(other.status, 413);
+          // A caller refused before the body is read: the connection is closed after the answer, not reused.
+          const refused = await upload(t, shirt, big, { key: t.store.publishableKey });
+          assert.equal(refused.status, 403);
+          assert.equal(refused.headers.get('connection'), 'close');
           assert.deepEqual(await t.fingerprint(), before);
           assert.deepEqual(await filesIn(t.assetsDir), files);
           assert.equal(
