@@ -26,6 +26,39 @@ export type Executor = Pick<Database, 'execute' | 'select' | 'insert' | 'update'
 /** The channel every server process listens on for live changes. */
 export const EVENTS_CHANNEL = 'dropslot_events';
 
+/**
+ * Row-level security (migration 0013): a superuser bypasses every policy, so a connection that is one switches to the
+ * role `dropslot_app` once it exists (before the first migration it does not, and nothing is switched). A role of its
+ * own that owns the tables needs no switch: the policies are forced.
+ */
+const ASSUME_APP_ROLE = `DO $$ BEGIN
+  IF current_setting('is_superuser') = 'on' AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dropslot_app') THEN
+    SET ROLE dropslot_app;
+  END IF;
+END $$`;
+
+/**
+ * The store whose request the caller serves (set by the router once the request is authenticated). Every transaction
+ * opened under it states the store first, so the row-level security policies confine it to that store's rows.
+ */
+const storeScope = new AsyncLocalStorage<string>();
+
+/** Scopes the rest of the calling request to `storeId` (see `storeScope`). */
+export function enterStore(storeId: string): void {
+  storeScope.enterWith(storeId);
+}
+
+/** Runs `work` scoped to `storeId`: its transactions see and write only that store's rows. */
+export function withStore<T>(storeId: string, work: () => T): T {
+  return storeScope.run(storeId, work);
+}
+
+/** States the caller's store in the transaction `tx` has just opened (nothing outside a store's request). */
+async function stateStore(tx: { execute(query: SQL): Promise<unknown> }): Promise<void> {
+  const storeId = storeScope.getStore();
+  if (storeId) await tx.execute(sql`select set_config('dropslot.store_id', ${storeId}, true)`);
+}
+
 export interface DatabaseHandle {
   db: Database;
   kind: 'pglite' | 'postgres';
@@ -80,6 +113,7 @@ async function openPglite(
     extensions: { btree_gist },
   });
   await client.waitReady;
+  await client.exec(ASSUME_APP_ROLE);
   const db = routed(drizzlePglite(client, { schema }) as unknown as Database);
   return {
     db,
@@ -91,7 +125,13 @@ async function openPglite(
     },
     listening: () => true,
     async migrate() {
-      await migratePglite(db as never, { migrationsFolder });
+      // Migrations change the schema: they run as the connecting superuser, then the app role is taken (again).
+      await client.exec('RESET ROLE');
+      try {
+        await migratePglite(db as never, { migrationsFolder });
+      } finally {
+        await client.exec(ASSUME_APP_ROLE);
+      }
     },
     async close() {
       await client.close();
@@ -113,7 +153,11 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   // A connection that dies (the database restarted) must never crash the process, idle or checked out: the query
   // on it fails (answered 503) and the pool replaces it. pg-pool only listens while a client is idle.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    // Queued before any query of the one who asked for the connection.
+    client.query(ASSUME_APP_ROLE).catch(() => {});
+  });
   const db = routed(drizzlePg(pool, { schema }) as unknown as Database);
   const listeners = new Set<pg.Client>();
   const lost = new Set<string>();
@@ -200,13 +244,16 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       };
     },
     async migrate() {
-      const lock = await pool.connect();
+      // A connection of its own, outside the pool: migrations run as the connecting role, never as `dropslot_app`.
+      const lock = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      lock.on('error', () => {});
+      await lock.connect();
       try {
         await lock.query('SELECT pg_advisory_lock(727001)');
-        await migratePg(db as never, { migrationsFolder });
+        await migratePg(drizzlePg(lock, { schema }) as never, { migrationsFolder });
       } finally {
         await lock.query('SELECT pg_advisory_unlock(727001)').catch(() => {});
-        lock.release();
+        await lock.end().catch(() => {});
       }
     },
     async close() {
@@ -326,7 +373,8 @@ export async function unitOfWork<T>(db: Database, work: (tx: Executor) => Promis
   for (let attempt = 0; ; attempt++) {
     const unit: Unit = { tx: db, open: false, afterCommit: [] };
     try {
-      const result = await db.transaction((tx) => {
+      const result = await db.transaction(async (tx) => {
+        await stateStore(tx);
         unit.tx = tx as unknown as Database;
         unit.open = true;
         return units.run(unit, () => work(tx as unknown as Executor));
@@ -380,9 +428,19 @@ export async function transaction<T>(db: Database, work: (tx: Executor) => Promi
   for (let attempt = 0; ; attempt++) {
     const pending = { hooks: [] as (() => void)[], open: true };
     try {
-      if (!outermost) return await db.transaction((tx) => work(tx as unknown as Executor));
+      if (!outermost) {
+        // A savepoint of the unit (its store is stated), or another transaction opened inside a transaction.
+        const nested = !currentUnit();
+        return await db.transaction(async (tx) => {
+          if (nested) await stateStore(tx);
+          return work(tx as unknown as Executor);
+        });
+      }
       const result = await commitHooks.run(pending, () =>
-        db.transaction((tx) => work(tx as unknown as Executor)),
+        db.transaction(async (tx) => {
+          await stateStore(tx);
+          return work(tx as unknown as Executor);
+        }),
       );
       pending.open = false;
       for (const hook of pending.hooks) hook();

@@ -11,7 +11,7 @@ import type { AppEnv, Auth } from './context.js';
 import { authenticate, requireAccess, type Access } from './auth.js';
 import { withIdempotency } from './idempotency.js';
 import type { Services } from '../services.js';
-import { pgError } from '../db/index.js';
+import { enterStore, pgError } from '../db/index.js';
 
 export interface RouteSpec {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -275,6 +275,8 @@ export class Router {
       }
       const auth = await authenticate(c, services, spec.access);
       await requireAccess(services, auth, spec.access);
+      // Every transaction of this request states its store: row-level security confines it to that store's rows.
+      if (auth?.storeId) enterStore(auth.storeId);
       let query: unknown = undefined;
       if (spec.query) {
         const parsed = spec.query.safeParse(c.req.query());
