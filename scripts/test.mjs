@@ -75,13 +75,14 @@ function countTap(file) {
 }
 
 /** Runs `files` with node's test runner: spec output for people, a TAP copy in a temp file for counting. */
-function runNodeTests(label, files) {
+function runNodeTests(label, files, concurrency = 1) {
   console.log(banner(`${label}: ${files.length} file${files.length === 1 ? '' : 's'}`));
   const tapFile = path.join(tmp, `${label.replace(/\W+/g, '-')}.tap`);
   const args = [
     '--import',
     'tsx',
     '--test',
+    `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
@@ -150,12 +151,16 @@ if (!databaseUrl && inCI) {
   finish(1);
 }
 
+// Files of suite a run two at a time (each has its own databases, ports and scratch directories; much of their time is
+// spent waiting on PostgreSQL, SMTP or a child process). TEST_CONCURRENCY=1 runs them one by one.
+const UNIT_CONCURRENCY = Math.max(1, Number(process.env.TEST_CONCURRENCY ?? 2) || 1);
+
 // a. SDK, build (browser bundles and their shims) and server suites (the server suites run on PGlite unless they opt
 //    into TEST_DATABASE_URL).
 const unitFiles = [...findTests('test/sdk'), ...findTests('test/build'), ...findTests('test/server')];
 if (unitFiles.length === 0) {
   console.log(banner('sdk + server: no test files yet'));
-} else if (!runNodeTests('sdk + server', unitFiles)) {
+} else if (!runNodeTests('sdk + server', unitFiles, UNIT_CONCURRENCY)) {
   finish(1);
 }
 
