@@ -1,6 +1,7 @@
 /**
- * The merchant side, black box: the operator CLI creates a store, the owner accepts the invitation and sets the store
- * up with the SDK, a shopper reserves, staff checks in, the owner reads the report, exports CSV and erases the shopper.
+ * The merchant side, black box: the operator CLI creates a store, the owner accepts the invitation, makes the store's
+ * keys, sets it up and invites staff with the SDK; a shopper reserves and rents (a product with an uploaded image),
+ * staff checks in, the owner reads the report, exports CSV, removes the staff member and erases the shopper.
  * Then every new route against every kind of caller, and bad input on every new route (database unchanged).
  */
 import assert from 'node:assert/strict';
@@ -10,8 +11,20 @@ import { AuthenticationError, ConflictError, ValidationError, createClient } fro
 import { runCli } from '../../examples/server/cli.js';
 import { createUser } from '../../examples/server/seed.js';
 import { rows } from '../../examples/server/db/index.js';
+import type { Channel, Message } from '../../examples/server/notifications/channel.js';
 import { databaseKinds } from '../support/db.js';
+import { png } from '../support/images.js';
 import { OPERATOR_TOKEN, withApp, type TestApp } from '../support/app.js';
+
+/** A notifications channel that keeps what it is given (the staff invitation mail). */
+class Outbox implements Channel {
+  readonly kind = 'email';
+  readonly sent: Message[] = [];
+  async send(message: Message) {
+    this.sent.push(message);
+    return { providerId: `<${message.notificationId}@test>` };
+  }
+}
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
@@ -33,217 +46,287 @@ async function fingerprint(t: TestApp) {
 
 for (const kind of databaseKinds) {
   describe(`merchant API on ${kind}`, () => {
-    it('operator CLI → owner invitation → settings, branch, drop → shopper reserves → staff checks in → report, CSV → erasure', () =>
-      withApp(kind, async (t) => {
-        const out: string[] = [];
-        const { code, result } = await runCli(
-          [
-            'store',
-            'create',
-            '--name',
-            'Kiez Rentals',
-            '--owner-email',
-            'Owner@Kiez.example',
-            '--time-zone',
-            'Europe/Berlin',
-          ],
-          {
+    it('operator CLI → owner invitation → keys, settings, branch, staff invitation, drop, rental with an image → shopper reserves and rents → staff checks in → report, CSV → staff removed → erasure', () => {
+      const outbox = new Outbox();
+      return withApp(
+        kind,
+        async (t) => {
+          const out: string[] = [];
+          const { code, result } = await runCli(
+            [
+              'store',
+              'create',
+              '--name',
+              'Kiez Rentals',
+              '--owner-email',
+              'Owner@Kiez.example',
+              '--time-zone',
+              'Europe/Berlin',
+            ],
+            {
+              db: t.handle.db,
+              clock: t.clock,
+              publicUrl: t.baseUrl,
+              out: (l) => out.push(l),
+              err: (l) => out.push(l),
+            },
+          );
+          assert.equal(code, 0, out.join('\n'));
+          assert.ok(result);
+          assert.match(out.join('\n'), /publishable key {2}pk_test_/);
+          assert.match(out.join('\n'), /accept-invitation#token=/);
+          const cliBad = await runCli(['store', 'create', '--name', 'X', '--owner-email', 'not-an-email'], {
             db: t.handle.db,
             clock: t.clock,
             publicUrl: t.baseUrl,
-            out: (l) => out.push(l),
-            err: (l) => out.push(l),
-          },
-        );
-        assert.equal(code, 0, out.join('\n'));
-        assert.ok(result);
-        assert.match(out.join('\n'), /publishable key {2}pk_test_/);
-        assert.match(out.join('\n'), /accept-invitation#token=/);
-        const cliBad = await runCli(['store', 'create', '--name', 'X', '--owner-email', 'not-an-email'], {
-          db: t.handle.db,
-          clock: t.clock,
-          publicUrl: t.baseUrl,
-          out: () => {},
-          err: () => {},
-        });
-        assert.equal(cliBad.code, 2);
+            out: () => {},
+            err: () => {},
+          });
+          assert.equal(cliBad.code, 2);
 
-        // The owner accepts the invitation (once) and works with the publishable key and their token.
-        const owner = createClient({
-          baseUrl: t.baseUrl,
-          publishableKey: result.publishableKey,
-          maxRetries: 0,
-        });
-        const accepted = await owner.invitations.accept({
-          token: result.invitationToken,
-          password: 'owner-password',
-        });
-        assert.equal(accepted.storeId, result.storeId);
-        assert.deepEqual(accepted.session.customer.roles, ['owner']);
-        const again = await owner.invitations
-          .accept({ token: result.invitationToken, password: 'other-password' })
-          .catch((e: unknown) => e);
-        assert.equal((again as { code?: string }).code, 'invitation_used');
-        owner.setCustomerToken(
-          (await owner.customers.signIn({ email: 'owner@kiez.example', password: 'owner-password' })).token,
-        );
+          // The owner accepts the invitation (once) and works with the publishable key and their token.
+          const owner = createClient({
+            baseUrl: t.baseUrl,
+            publishableKey: result.publishableKey,
+            maxRetries: 0,
+          });
+          const accepted = await owner.invitations.accept({
+            token: result.invitationToken,
+            password: 'owner-password',
+          });
+          assert.equal(accepted.storeId, result.storeId);
+          assert.deepEqual(accepted.session.customer.roles, ['owner']);
+          const again = await owner.invitations
+            .accept({ token: result.invitationToken, password: 'other-password' })
+            .catch((e: unknown) => e);
+          assert.equal((again as { code?: string }).code, 'invitation_used');
+          owner.setCustomerToken(
+            (await owner.customers.signIn({ email: 'owner@kiez.example', password: 'owner-password' })).token,
+          );
 
-        const settings = await owner.storeSettings.update({
-          currency: 'EUR',
-          contact: { email: 'Hello@Kiez.example', websiteUrl: 'https://kiez.example' },
-          checkInWindow: { opensMinutesBefore: 30, closesMinutesAfter: 15 },
-          notificationSender: { name: 'Kiez Rentals', replyTo: 'hello@kiez.example' },
-          refundCutoffHours: 48,
-        });
-        assert.equal(settings.contact.email, 'hello@kiez.example');
-        assert.equal(settings.refundCutoffHours, 48);
-        assert.equal((await owner.storeSettings.retrieve()).checkInWindow.opensMinutesBefore, 30);
-        const badZone = await owner.storeSettings
-          .update({ timeZone: 'Mars/Olympus' })
-          .catch((e: unknown) => e);
-        assert.ok(ValidationError.is(badZone));
+          const settings = await owner.storeSettings.update({
+            currency: 'EUR',
+            contact: { email: 'Hello@Kiez.example', websiteUrl: 'https://kiez.example' },
+            checkInWindow: { opensMinutesBefore: 30, closesMinutesAfter: 15 },
+            notificationSender: { name: 'Kiez Rentals', replyTo: 'hello@kiez.example' },
+            refundCutoffHours: 48,
+          });
+          assert.equal(settings.contact.email, 'hello@kiez.example');
+          assert.equal(settings.refundCutoffHours, 48);
+          assert.equal((await owner.storeSettings.retrieve()).checkInWindow.opensMinutesBefore, 30);
+          const badZone = await owner.storeSettings
+            .update({ timeZone: 'Mars/Olympus' })
+            .catch((e: unknown) => e);
+          assert.ok(ValidationError.is(badZone));
 
-        // A branch open 10:00–18:00 on weekends, closed on one exception date: DST moves the UTC times.
-        const branch = await owner.branches.create({
-          name: 'Kiez Mitte',
-          address: 'Torstraße 1, Berlin',
-          phone: '+49 30 000',
-          lat: 52.53,
-          lng: 13.4,
-          openingHours: { sat: ['10:00-18:00'], sun: ['10:00-13:00', '14:00-18:00'] },
-          openingExceptions: [{ date: '2030-04-06', ranges: [], note: 'Inventory' }],
-        });
-        assert.equal(branch.timeZone, 'Europe/Berlin');
-        const hours = await owner.branches.hours(branch.id, {
-          from: '2030-03-30',
-          to: '2030-04-06',
-          step: 60,
-        });
-        const day = (date: string) => hours.days.find((d) => d.date === date)!;
-        assert.deepEqual(day('2030-03-30').open, [
-          { start: '2030-03-30T09:00:00.000Z', end: '2030-03-30T17:00:00.000Z' },
-        ]);
-        assert.deepEqual(day('2030-03-31').open[0], {
-          start: '2030-03-31T08:00:00.000Z',
-          end: '2030-03-31T11:00:00.000Z',
-        });
-        assert.equal(day('2030-04-01').closed, true);
-        assert.equal(day('2030-04-06').closed, true);
-        assert.equal(day('2030-03-30').times[0], '2030-03-30T09:00:00.000Z');
-        const listed: string[] = [];
-        for await (const b of owner.branches.list()) listed.push(b.id);
-        assert.deepEqual(listed, [branch.id]);
+          // A branch open 10:00–18:00 on weekends, closed on one exception date: DST moves the UTC times.
+          const branch = await owner.branches.create({
+            name: 'Kiez Mitte',
+            address: 'Torstraße 1, Berlin',
+            phone: '+49 30 000',
+            lat: 52.53,
+            lng: 13.4,
+            openingHours: { sat: ['10:00-18:00'], sun: ['10:00-13:00', '14:00-18:00'] },
+            openingExceptions: [{ date: '2030-04-06', ranges: [], note: 'Inventory' }],
+          });
+          assert.equal(branch.timeZone, 'Europe/Berlin');
+          const hours = await owner.branches.hours(branch.id, {
+            from: '2030-03-30',
+            to: '2030-04-06',
+            step: 60,
+          });
+          const day = (date: string) => hours.days.find((d) => d.date === date)!;
+          assert.deepEqual(day('2030-03-30').open, [
+            { start: '2030-03-30T09:00:00.000Z', end: '2030-03-30T17:00:00.000Z' },
+          ]);
+          assert.deepEqual(day('2030-03-31').open[0], {
+            start: '2030-03-31T08:00:00.000Z',
+            end: '2030-03-31T11:00:00.000Z',
+          });
+          assert.equal(day('2030-04-01').closed, true);
+          assert.equal(day('2030-04-06').closed, true);
+          assert.equal(day('2030-03-30').times[0], '2030-03-30T09:00:00.000Z');
+          const listed: string[] = [];
+          for await (const b of owner.branches.list()) listed.push(b.id);
+          assert.deepEqual(listed, [branch.id]);
 
-        // The owner's secret key sets up a drop; a shopper reserves and confirms.
-        const admin = createClient({ baseUrl: t.baseUrl, secretKey: result.secretKey, maxRetries: 0 });
-        const product = await admin.products.create({
-          sku: 'KIEZ-1',
-          name: 'Kiez tote',
-          price: { amount: 0, currency: 'EUR' },
-        });
-        const drop = await admin.drops.create({
-          productId: product.id,
-          branchId: branch.id,
-          name: 'Tote drop',
-          startsAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
-          endsAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
-        });
-        const slot = await admin.slots.create(drop.id, {
-          startsAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
-          endsAt: new Date(t.clock.now().getTime() + 7_200_000).toISOString(),
-          capacityTotal: 5,
-        });
-        const shopper = createClient({
-          baseUrl: t.baseUrl,
-          publishableKey: result.publishableKey,
-          maxRetries: 0,
-        });
-        const session = await shopper.customers.signUp({
-          email: 'alex@shop.example',
-          password: 'violet kettle orbit',
-          name: 'Alex Shopper',
-        });
-        shopper.setCustomerToken(session.token);
-        const hold = await shopper.reservations.create({ slotId: slot.id });
-        const confirmed = await shopper.reservations.confirm(hold.id);
-        assert.ok(confirmed.qrToken);
+          // The owner makes the store's own keys: a publishable key for its shop's origin and a secret key for its server
+          // (each shown once); the keys the CLI printed are rolled out of service later by the owner.
+          const shopKey = await owner.apiKeys.create({
+            kind: 'publishable',
+            label: 'Shop',
+            allowedOrigins: ['https://kiez.example'],
+          });
+          assert.match(shopKey.secret, /^pk_/);
+          const serverKey = await owner.apiKeys.create({ kind: 'secret', label: 'Server' });
+          assert.match(serverKey.secret, /^sk_/);
+          const keys = await owner.apiKeys.list();
+          assert.deepEqual(
+            keys.data.filter((k) => k.label === 'Shop').map((k) => k.allowedOrigins),
+            [['https://kiez.example']],
+          );
+          assert.ok(
+            keys.data.every((k) => !JSON.stringify(k).includes(serverKey.secret)),
+            'a listed key never shows its secret',
+          );
 
-        // Staff (a member of the store) checks the shopper in; staff cannot read reports.
-        await createUser(
-          t.handle.db,
-          result.storeId,
-          { email: 'sam@kiez.example', password: 'staff-password', roles: ['staff'] },
-          t.clock.now(),
-        );
-        const staff = createClient({
-          baseUrl: t.baseUrl,
-          publishableKey: result.publishableKey,
-          maxRetries: 0,
-        });
-        staff.setCustomerToken(
-          (await staff.customers.signIn({ email: 'sam@kiez.example', password: 'staff-password' })).token,
-        );
-        // The store's check-in window (opens 30 min before the slot) applies: first too early, then in time.
-        const early = await staff.checkIns.create({ qrToken: confirmed.qrToken }).catch((e: unknown) => e);
-        assert.ok(ConflictError.is(early) && early.code === 'check_in_not_open');
-        t.clock.set(Date.parse(slot.startsAt) - 10 * 60_000);
-        await staff.checkIns.create({ qrToken: confirmed.qrToken });
-        const staffReport = await staff.reports.drop(drop.id).catch((e: unknown) => e);
-        assert.ok(AuthenticationError.is(staffReport));
+          // The owner's new secret key sets up a drop; a shopper reserves and confirms.
+          const admin = createClient({ baseUrl: t.baseUrl, secretKey: serverKey.secret, maxRetries: 0 });
+          const product = await admin.products.create({
+            sku: 'KIEZ-1',
+            name: 'Kiez tote',
+            price: { amount: 0, currency: 'EUR' },
+          });
+          const drop = await admin.drops.create({
+            productId: product.id,
+            branchId: branch.id,
+            name: 'Tote drop',
+            startsAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+            endsAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
+          });
+          const slot = await admin.slots.create(drop.id, {
+            startsAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
+            endsAt: new Date(t.clock.now().getTime() + 7_200_000).toISOString(),
+            capacityTotal: 5,
+          });
+          const shopper = createClient({
+            baseUrl: t.baseUrl,
+            publishableKey: shopKey.secret,
+            maxRetries: 0,
+          });
+          const session = await shopper.customers.signUp({
+            email: 'alex@shop.example',
+            password: 'violet kettle orbit',
+            name: 'Alex Shopper',
+          });
+          shopper.setCustomerToken(session.token);
+          const hold = await shopper.reservations.create({ slotId: slot.id });
+          const confirmed = await shopper.reservations.confirm(hold.id);
+          assert.ok(confirmed.qrToken);
 
-        const report = await owner.reports.drop(drop.id);
-        assert.equal(report.places, 5);
-        assert.equal(report.holds, 1);
-        assert.equal(report.confirmed, 1);
-        assert.equal(report.checkedIn, 1);
-        assert.equal(report.noShows, 0);
+          // A rentable product with two units and an uploaded image; the shopper rents one.
+          const camera = await admin.products.create({
+            sku: 'KIEZ-CAM',
+            name: 'Kiez camera',
+            price: { amount: 0, currency: 'EUR' },
+            rental: { basePrice: { amount: 2500, currency: 'EUR' }, pricingUnit: 'day' },
+          });
+          await admin.rentals.units.create(camera.id, { serial: 'CAM-1' });
+          await admin.rentals.units.create(camera.id, { serial: 'CAM-2' });
+          const photo = await admin.productAssets.upload(camera.id, png(32, 24, 3), {
+            contentType: 'image/png',
+            alt: 'A black camera, front view',
+          });
+          assert.deepEqual([photo.width, photo.height, photo.alt], [32, 24, 'A black camera, front view']);
+          const shown = await shopper.products.retrieve(camera.id);
+          assert.deepEqual(
+            shown.assets?.map((a) => a.alt),
+            ['A black camera, front view'],
+          );
+          const served = await fetch(`${t.baseUrl}${photo.url}`);
+          assert.equal(served.headers.get('content-type'), 'image/png');
+          const period = {
+            start: new Date(t.clock.now().getTime() + 2 * 86_400_000).toISOString(),
+            end: new Date(t.clock.now().getTime() + 4 * 86_400_000).toISOString(),
+          };
+          const rental = await shopper.rentals.create({
+            items: [{ productId: camera.id, quantity: 1 }],
+            ...period,
+          });
+          assert.equal(rental.status, 'pending_payment');
 
-        const found = await owner.storeCustomers.list({ q: 'ALEX' });
-        assert.deepEqual(
-          found.data.map((c) => c.email),
-          ['alex@shop.example'],
-        );
-        const detail = await owner.storeCustomers.retrieve(session.customer.id);
-        assert.equal(detail.reservations.length, 1);
-        assert.equal(detail.reservations[0]!.state, 'CHECKED_IN');
-        const mine = await shopper.storeCustomers.exportMe();
-        assert.equal(mine.customer['email'], 'alex@shop.example');
-        assert.equal(mine.tables['reservations']!.length, 1);
-        assert.ok(!('passwordHash' in mine.customer), 'the password hash is never exported');
+          // Staff joins by invitation (a mail with a signed link), checks the shopper in, and cannot read reports.
+          const invited = await owner.members.invite({
+            email: 'sam@kiez.example',
+            name: 'Sam',
+            role: 'staff',
+          });
+          await t.dropslot.notify();
+          const mail = outbox.sent.find((m) => m.to === 'sam@kiez.example');
+          assert.ok(mail, 'the invitation was mailed');
+          const link = /accept-invitation#token=([^\s"<]+)/.exec(mail.text);
+          assert.ok(link, mail.text);
+          const staff = createClient({
+            baseUrl: t.baseUrl,
+            publishableKey: shopKey.secret,
+            maxRetries: 0,
+          });
+          const joined = await staff.invitations.accept({
+            token: decodeURIComponent(link[1]!),
+            password: 'sams-long-password',
+          });
+          assert.deepEqual(joined.session.customer.roles, ['staff']);
+          staff.setCustomerToken(joined.session.token);
+          // The store's check-in window (opens 30 min before the slot) applies: first too early, then in time.
+          const early = await staff.checkIns.create({ qrToken: confirmed.qrToken }).catch((e: unknown) => e);
+          assert.ok(ConflictError.is(early) && early.code === 'check_in_not_open');
+          t.clock.set(Date.parse(slot.startsAt) - 10 * 60_000);
+          await staff.checkIns.create({ qrToken: confirmed.qrToken });
+          const staffReport = await staff.reports.drop(drop.id).catch((e: unknown) => e);
+          assert.ok(AuthenticationError.is(staffReport));
+          // Removed from the team, the staff member's next request is refused.
+          await owner.members.del(invited.id);
+          const removed = await staff.checkIns
+            .create({ qrToken: confirmed.qrToken })
+            .catch((e: unknown) => e);
+          assert.ok(AuthenticationError.is(removed), 'a removed staff member is refused at once');
 
-        const csv = await readAll(await admin.reports.exportCsv('reservations'));
-        const lines = csv.trim().split('\r\n');
-        assert.equal(
-          lines[0],
-          'id,created_at,state,drop_id,drop_name,slot_id,slot_starts_at,customer_id,confirmed_at,checked_in_at,cancelled_at,expired_at',
-        );
-        assert.equal(lines.length, 2);
-        assert.match(lines[1]!, new RegExp(`^${hold.id},.*,CHECKED_IN,${drop.id},Tote drop,`));
-        const customersCsv = await readAll(await admin.reports.exportCsv('customers'));
-        assert.match(customersCsv, /alex@shop\.example,Alex Shopper/);
+          const report = await owner.reports.drop(drop.id);
+          assert.equal(report.places, 5);
+          assert.equal(report.holds, 1);
+          assert.equal(report.confirmed, 1);
+          assert.equal(report.checkedIn, 1);
+          assert.equal(report.noShows, 0);
 
-        // Erasure: personal data gone, the token refused, the reservation still counted.
-        const erased = await owner.storeCustomers.erase(session.customer.id);
-        assert.equal(erased.id, session.customer.id);
-        const refused = await shopper.customers.me().catch((e: unknown) => e);
-        assert.ok(AuthenticationError.is(refused), 'the erased customer’s token is refused');
-        const after = await owner.storeCustomers.retrieve(session.customer.id);
-        assert.equal(after.email, null);
-        assert.equal(after.name, null);
-        assert.equal(after.status, 'disabled');
-        assert.ok(after.erasedAt);
-        assert.equal((await owner.reports.drop(drop.id)).checkedIn, 1);
-        const [personal] = await rows<{ n: number }>(
-          t.handle.db,
-          sql`select count(*)::int as n from audit_logs where (after::text like '%alex@shop%' or before::text like '%alex@shop%')`,
-        );
-        assert.equal(personal!.n, 0, 'no audit row still holds the e-mail');
-        const afterCsv = await readAll(await admin.reports.exportCsv('customers'));
-        assert.doesNotMatch(afterCsv, /alex@shop/);
-        const exported = await owner.storeCustomers.export(session.customer.id);
-        assert.equal(exported.customer['email'], null);
-        assert.equal(exported.tables['reservations']!.length, 1);
-      }));
+          const found = await owner.storeCustomers.list({ q: 'ALEX' });
+          assert.deepEqual(
+            found.data.map((c) => c.email),
+            ['alex@shop.example'],
+          );
+          const detail = await owner.storeCustomers.retrieve(session.customer.id);
+          assert.equal(detail.reservations.length, 1);
+          assert.equal(detail.reservations[0]!.state, 'CHECKED_IN');
+          const mine = await shopper.storeCustomers.exportMe();
+          assert.equal(mine.customer['email'], 'alex@shop.example');
+          assert.equal(mine.tables['reservations']!.length, 1);
+          assert.ok(!('passwordHash' in mine.customer), 'the password hash is never exported');
+
+          const csv = await readAll(await admin.reports.exportCsv('reservations'));
+          const lines = csv.trim().split('\r\n');
+          assert.equal(
+            lines[0],
+            'id,created_at,state,drop_id,drop_name,slot_id,slot_starts_at,customer_id,confirmed_at,checked_in_at,cancelled_at,expired_at',
+          );
+          assert.equal(lines.length, 2);
+          assert.match(lines[1]!, new RegExp(`^${hold.id},.*,CHECKED_IN,${drop.id},Tote drop,`));
+          const customersCsv = await readAll(await admin.reports.exportCsv('customers'));
+          assert.match(customersCsv, /alex@shop\.example,Alex Shopper/);
+
+          // Erasure: personal data gone, the token refused, the reservation still counted.
+          const erased = await owner.storeCustomers.erase(session.customer.id);
+          assert.equal(erased.id, session.customer.id);
+          const refused = await shopper.customers.me().catch((e: unknown) => e);
+          assert.ok(AuthenticationError.is(refused), 'the erased customer’s token is refused');
+          const after = await owner.storeCustomers.retrieve(session.customer.id);
+          assert.equal(after.email, null);
+          assert.equal(after.name, null);
+          assert.equal(after.status, 'disabled');
+          assert.ok(after.erasedAt);
+          assert.equal((await owner.reports.drop(drop.id)).checkedIn, 1);
+          const [personal] = await rows<{ n: number }>(
+            t.handle.db,
+            sql`select count(*)::int as n from audit_logs where (after::text like '%alex@shop%' or before::text like '%alex@shop%')`,
+          );
+          assert.equal(personal!.n, 0, 'no audit row still holds the e-mail');
+          const afterCsv = await readAll(await admin.reports.exportCsv('customers'));
+          assert.doesNotMatch(afterCsv, /alex@shop/);
+          const exported = await owner.storeCustomers.export(session.customer.id);
+          assert.equal(exported.customer['email'], null);
+          assert.equal(exported.tables['reservations']!.length, 1);
+        },
+        { notifications: { channel: outbox } },
+      );
+    });
 
     it('every new route: none, publishable, customer, staff, owner, secret key, another store → 401/403/404, never its data', () =>
       withApp(kind, async (t) => {
