@@ -64,8 +64,10 @@ export type RentalCheckoutState =
   | 'awaiting-payment'
   | 'confirmed';
 
-/** Hours a pickup or return can be booked at, on the store's wall clock. */
+/** Hours a pickup or return can be booked at, on the store's wall clock, when the store publishes no opening hours. */
 const HOURS = Array.from({ length: 15 }, (_, i) => i + 7);
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 const DEFAULT_HOUR = 10;
 const MAX_DAYS = 90;
 const QUOTE_DEBOUNCE_MS = 150;
@@ -104,6 +106,7 @@ type Phase =
  * @csspart product - The product header: image, name, price.
  * @csspart image - The product image.
  * @csspart calendar - The month grid with its navigation.
+ * @csspart branch - Where the rental is picked up and returned, when the store names a branch with opening hours.
  * @csspart day - A day cell of the grid (`aria-selected` for the chosen period, `aria-disabled` when not bookable).
  * @csspart field - A label and input (times, quantity, promo code, sign-in).
  * @csspart input - An input or select.
@@ -446,9 +449,45 @@ export class RentalCheckout extends DropSlotElement {
     return this._months.get(monthOf(date))?.days.find((d) => d.date === date)?.freeUnits;
   }
 
+  /** The branch where rentals are picked up and returned: the store's first with opening hours. */
+  get #branch(): Store['branches'][number] | undefined {
+    return this._store?.branches.find((b) => b.openingHours);
+  }
+
+  /**
+   * The whole hours of `date` a pickup or return may be booked at: inside the branch's opening ranges for that date (its
+   * exception, else its weekday; a range's closing time counts, as the server's rule does), none on a closed day, and
+   * 07:00–21:00 when the store publishes no hours.
+   */
+  #openHours(date: string | undefined): number[] {
+    const branch = this.#branch;
+    if (!branch?.openingHours || !date) return HOURS;
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]!;
+    const ranges =
+      branch.openingExceptions?.find((e) => e.date === date)?.ranges ?? branch.openingHours[weekday] ?? [];
+    const bounds = ranges.map((r) => r.split('-').map(minutesOf) as [number, number]);
+    return Array.from({ length: 24 }, (_, h) => h).filter((h) =>
+      bounds.some(([from, to]) => from <= h * 60 && h * 60 <= to),
+    );
+  }
+
+  /** Keeps the chosen hours inside the chosen days' opening hours (the first open hour when they are not). */
+  #fitHours(): void {
+    const starts = this.#openHours(this._start);
+    if (starts.length > 0 && !starts.includes(this._startHour)) this._startHour = starts[0]!;
+    const ends = this.#openHours(this._end ?? this._start);
+    if (ends.length > 0 && !ends.includes(this._endHour)) {
+      this._endHour =
+        this._end === this._start ? (ends.find((h) => h > this._startHour) ?? ends.at(-1)!) : ends[0]!;
+    }
+  }
+
   /** Why a day cannot be chosen now, or undefined when it can. */
   #blocked(date: string): boolean {
     if (date < this._today) return true;
+    // A closed day can be inside a rental, never its pickup or return day.
+    if (this.#openHours(date).length === 0) return true;
     const free = this.#freeOn(date);
     if (free !== undefined && free < this._quantity) return true;
     if (this._start && !this._end && date >= this._start) {
@@ -469,13 +508,16 @@ export class RentalCheckout extends DropSlotElement {
     if (!this._start || this._end || date < this._start) {
       this._start = date;
       this._end = undefined;
+      this.#fitHours();
       this._quote = undefined;
       this._announcement = this.#t('rcPickEnd');
     } else {
       this._end = date;
       if (date === this._start && this._endHour <= this._startHour) {
-        this._endHour = Math.min(this._startHour + 2, HOURS[HOURS.length - 1]!);
+        const ends = this.#openHours(date);
+        this._endHour = ends.find((h) => h >= this._startHour + 2) ?? ends.at(-1) ?? this._startHour + 2;
       }
+      this.#fitHours();
       this.#requestQuote();
     }
   }
@@ -774,8 +816,8 @@ export class RentalCheckout extends DropSlotElement {
     this._end = this._start ? dateIn(Date.parse(order.end), zone) : undefined;
     const startHour = hourOf(order.start);
     const endHour = hourOf(order.end);
-    if (HOURS.includes(startHour)) this._startHour = startHour;
-    if (HOURS.includes(endHour)) this._endHour = endHour;
+    if (startHour >= 0 && startHour < 24) this._startHour = startHour;
+    if (endHour >= 0 && endHour < 24) this._endHour = endHour;
     this._quantity = Math.max(1, order.items.filter((i) => i.productId === this.product).length);
     this._promo = order.quote.promotion?.code ?? undefined;
     if (this._start) {
@@ -959,6 +1001,15 @@ export class RentalCheckout extends DropSlotElement {
     </div>`;
   }
 
+  /** Where the rental is picked up and returned, when the store names a branch with opening hours. */
+  #renderBranch(): TemplateResult | typeof nothing {
+    const branch = this.#branch;
+    if (!branch) return nothing;
+    return html`<p part="branch" class="muted small">
+      ${this.#t('rcBranch', { name: branch.name, address: branch.address ?? '' })}
+    </p>`;
+  }
+
   #renderChoose(): TemplateResult {
     const terms = this._product!.rental!;
     const complete = Boolean(this._start && this._end);
@@ -966,17 +1017,18 @@ export class RentalCheckout extends DropSlotElement {
     return html`<section aria-labelledby="product-name" class="choose">
       ${this.#renderCalendar()}
       <p class="muted small">${this.#t('rcZone', { zone: this.#zone })}</p>
+      ${this.#renderBranch()}
       <div class="fields">
         <div part="field">
           <label for="start-hour">${this.#t('rcPickupTime')}</label>
           <select part="input" id="start-hour" name="start-hour" @change=${this.#onHour}>
-            ${HOURS.map((h) => html`<option value=${h} ?selected=${h === this._startHour}>${this.#hourLabel(h)}</option>`)}
+            ${this.#openHours(this._start).map((h) => html`<option value=${h} ?selected=${h === this._startHour}>${this.#hourLabel(h)}</option>`)}
           </select>
         </div>
         <div part="field">
           <label for="end-hour">${this.#t('rcReturnTime')}</label>
           <select part="input" id="end-hour" name="end-hour" @change=${this.#onHour}>
-            ${HOURS.map((h) => html`<option value=${h} ?selected=${h === this._endHour}>${this.#hourLabel(h)}</option>`)}
+            ${this.#openHours(this._end ?? this._start).map((h) => html`<option value=${h} ?selected=${h === this._endHour}>${this.#hourLabel(h)}</option>`)}
           </select>
         </div>
         <div part="field">

@@ -162,6 +162,7 @@ export async function seedDemo(
           thu: ['10:00-20:00'],
           fri: ['10:00-21:00'],
           sat: ['10:00-18:00'],
+          sun: ['10:00-16:00'],
         },
         createdAt: now,
       })

@@ -601,4 +601,48 @@ describe('<rental-checkout> product picture', () => {
     match(image.getAttribute('src') ?? '', /^data:image\/gif/);
     await expectAccessible(el);
   });
+  it("opening hours: closed days cannot be pickup or return, times follow the day's hours, the branch is named", async () => {
+    const api = freshApi({ storeZone: 'Europe/Berlin', branchZone: 'Europe/Berlin' });
+    earlyInMonth(api);
+    const days = daysThisMonth(api, 1, 14)!;
+    const weekday = (date: string) =>
+      ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(`${date}T12:00:00Z`).getUTCDay()]!;
+    // Open every day but Wednesday; Saturday has a lunch break; one Monday is closed by an exception.
+    const monday = days.find((d) => weekday(d) === 'mon')!;
+    Object.assign(api.store.branches[0]!, {
+      openingHours: {
+        mon: ['09:00-17:00'],
+        tue: ['09:00-17:00'],
+        thu: ['09:00-17:00'],
+        fri: ['09:00-17:00'],
+        sat: ['10:00-12:00', '14:00-16:00'],
+        sun: ['11:00-15:00'],
+      },
+      openingExceptions: [{ date: monday, ranges: [] }],
+    });
+    const product = api.rentals.addProduct({ name: 'Tent', basePrice: 1500, units: 2 });
+    const el = await checkoutIn('choose', api, product.id, 'locale="en-GB"');
+    match(text(part(el, 'branch')), /Pickup and return at Downtown, 1 Main Street/);
+    const wednesday = days.find((d) => weekday(d) === 'wed')!;
+    equal(cell(el, wednesday).getAttribute('aria-disabled'), 'true', 'a closed weekday');
+    equal(cell(el, monday).getAttribute('aria-disabled'), 'true', 'a closed exception date');
+    const saturday = days.find((d) => weekday(d) === 'sat')!;
+    cell(el, saturday).click();
+    await el.updateComplete;
+    const hours = (name: string) =>
+      [...el.shadowRoot!.querySelectorAll<HTMLOptionElement>(`select[name="${name}"] option`)].map((o) =>
+        Number(o.value),
+      );
+    equal(hours('start-hour').join(','), '10,11,12,14,15,16', 'the hours of both Saturday ranges');
+    const sunday = days.find((d) => d > saturday && weekday(d) === 'sun')!;
+    cell(el, sunday).click();
+    await waitForAttribute(el, 'state', 'quote');
+    equal(hours('end-hour').join(','), '11,12,13,14,15', "Sunday's hours for the return");
+    ok(
+      hours('end-hour').includes(
+        Number(el.shadowRoot!.querySelector<HTMLSelectElement>('select[name="end-hour"]')!.value),
+      ),
+    );
+    await expectAccessible(el);
+  });
 });

@@ -225,10 +225,21 @@ for (const kind of databaseKinds) {
           );
           const served = await fetch(`${t.baseUrl}${photo.url}`);
           assert.equal(served.headers.get('content-type'), 'image/png');
+          // Pickup and return follow the branch's hours: Sunday 10:00 is open, Tuesday is closed, Saturday 10:00 is open.
           const period = {
             start: new Date(t.clock.now().getTime() + 2 * 86_400_000).toISOString(),
-            end: new Date(t.clock.now().getTime() + 4 * 86_400_000).toISOString(),
+            end: new Date(t.clock.now().getTime() + 8 * 86_400_000).toISOString(),
           };
+          const tuesday = new Date(t.clock.now().getTime() + 4 * 86_400_000).toISOString();
+          const closed = await shopper.rentals
+            .create({ items: [{ productId: camera.id, quantity: 1 }], start: period.start, end: tuesday })
+            .catch((e: unknown) => e);
+          assert.ok(ValidationError.is(closed), String(closed));
+          assert.deepEqual(
+            closed.errors.map((e) => e.path),
+            ['body.end'],
+          );
+          assert.match(closed.message, /Kiez Mitte is closed at this return time/);
           const rental = await shopper.rentals.create({
             items: [{ productId: camera.id, quantity: 1 }],
             ...period,

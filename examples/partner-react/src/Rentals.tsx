@@ -94,8 +94,17 @@ function DatePicker({ product, store }: { product: Product; store: Store }) {
     setQuote(null);
     if (!range?.to) return;
     let current = true;
-    client.rentals.quotes
-      .create({ items: [{ productId: product.id, quantity: 1 }], start: range.from.start, end: range.to.end })
+    // Pickup at the first open time of the first day, return at the last open time of the last day: the store's pickup
+    // branch (its first with opening hours) says when it is open; without one, the whole days.
+    const branch = store.branches.find((b) => b.openingHours);
+    const period = branch
+      ? client.branches.hours(branch.id, { from: range.from.date, to: range.to.date }).then(({ days }) => ({
+          start: days[0]?.times[0] ?? range.from.start,
+          end: days.at(-1)?.times.at(-1) ?? range.to!.end,
+        }))
+      : Promise.resolve({ start: range.from.start, end: range.to.end });
+    period
+      .then((p) => client.rentals.quotes.create({ items: [{ productId: product.id, quantity: 1 }], ...p }))
       .then(
         (q) => current && setQuote(q),
         (e: unknown) => current && setError(problemText(e)),
@@ -103,7 +112,7 @@ function DatePicker({ product, store }: { product: Product; store: Store }) {
     return () => {
       current = false;
     };
-  }, [product.id, range]);
+  }, [product.id, range, store]);
 
   const pick = (day: Day) => {
     setError(null);

@@ -24,6 +24,7 @@ import { audit, type Actor } from './audit.js';
 import { EventType, recordEvent } from './events.js';
 import type { Tokens } from './tokens.js';
 import { priceQuote, type PricingInput } from './rental-pricing.js';
+import { isOpenAt, type WeeklyHours } from './opening-hours.js';
 
 /** Item statuses that hold a unit (the exclusion constraint's WHERE). */
 export const ACTIVE_ITEM_STATUSES = ['held', 'out'] as const;
@@ -68,6 +69,48 @@ function periodError(detail: string, field = 'body.end'): ApiError {
   return new ApiError(400, ProblemCode.invalidPeriod, detail, {
     errors: [{ path: field, message: detail, code: 'invalid_value' }],
   });
+}
+
+/**
+ * Pickups and returns happen at the store's pickup branch (its first branch with opening hours) while it is open: a
+ * start or end outside its hours (a closed day, before opening, after closing) is 400 `invalid_period` at that field.
+ * A store that publishes no hours takes any time.
+ */
+export async function checkOpeningHours(
+  db: Executor,
+  storeId: string,
+  start: Date,
+  end: Date,
+): Promise<void> {
+  const [branch] = await db
+    .select({
+      name: schema.branches.name,
+      timeZone: schema.branches.timeZone,
+      openingHours: schema.branches.openingHours,
+      openingExceptions: schema.branches.openingExceptions,
+    })
+    .from(schema.branches)
+    .where(and(eq(schema.branches.storeId, storeId), sql`${schema.branches.openingHours} is not null`))
+    .orderBy(schema.branches.createdAt, schema.branches.id)
+    .limit(1);
+  if (!branch) return;
+  const hours = {
+    timeZone: branch.timeZone,
+    openingHours: branch.openingHours as WeeklyHours | null,
+    openingExceptions: branch.openingExceptions,
+  };
+  if (!isOpenAt(hours, start)) {
+    throw periodError(
+      `${branch.name} is closed at this pickup time; choose a time in its opening hours.`,
+      'body.start',
+    );
+  }
+  if (!isOpenAt(hours, end)) {
+    throw periodError(
+      `${branch.name} is closed at this return time; choose a time in its opening hours.`,
+      'body.end',
+    );
+  }
 }
 
 /** A rental period must be positive, at most MAX_RENTAL_DAYS long, and (for quotes and orders) not in the past. */
@@ -253,6 +296,7 @@ async function buildQuote(
   const start = new Date(input.start);
   const end = new Date(input.end);
   checkPeriod(start, end, now, 'body');
+  await checkOpeningHours(db, storeId, start, end);
   const ids = input.items.map((i) => i.productId);
   if (new Set(ids).size !== ids.length) {
     throw new ApiError(400, ProblemCode.validationFailed, 'Each product may appear once; use `quantity`.', {
