@@ -3,7 +3,8 @@
  * process); PostgreSQL databases are created from a migrated template database (made once per migration set).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -38,15 +39,27 @@ function migrationsHash(): string {
 
 let pgliteDump: Promise<File | Blob> | undefined;
 
+/**
+ * The migrated PGlite cluster every PGlite test database starts from: made once per migration set and kept under the
+ * OS temp dir, so the test files (separate processes) do not each migrate from scratch.
+ */
+async function migratedDump(): Promise<File | Blob> {
+  const file = path.join(tmpdir(), `dropslot-pglite-${migrationsHash()}.tar`);
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const handle = await openDatabase();
+  await handle.migrate();
+  const client = (handle.db as unknown as { $client: PGlite }).$client;
+  const dump = await client.dumpDataDir('none');
+  await handle.close();
+  // Written aside and renamed: a process reading it never sees half a file.
+  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  renameSync(partial, file);
+  return dump;
+}
+
 async function freshPglite(): Promise<DatabaseHandle> {
-  pgliteDump ??= (async () => {
-    const handle = await openDatabase();
-    await handle.migrate();
-    const client = (handle.db as unknown as { $client: PGlite }).$client;
-    const dump = await client.dumpDataDir('none');
-    await handle.close();
-    return dump;
-  })();
+  pgliteDump ??= migratedDump();
   const dump = await pgliteDump;
   return openDatabase({ loadDataDir: dump });
 }
