@@ -79,3 +79,25 @@ export function signInErrorKey(e: unknown): MessageKey {
         ? 'pickerSignUpInvalid'
         : 'error';
 }
+
+export interface AccountLineOptions {
+  msg: (key: MessageKey) => string;
+  signedIn: boolean;
+  onSignOut: () => void;
+  onSignIn: () => void;
+}
+
+/**
+ * The account line: signed in, says so with the way out (for every element of the page, and every tab of the store);
+ * signed out, the way in, for someone who booked elsewhere (what they booked shows once signed in).
+ */
+export function accountLine(o: AccountLineOptions): TemplateResult {
+  return o.signedIn
+    ? html`<p part="account" class="account">
+        <span>${o.msg('signedIn')}</span>
+        <button part="button sign-out" type="button" @click=${o.onSignOut}>${o.msg('signOut')}</button>
+      </p>`
+    : html`<p part="account" class="account">
+        <button part="button account-sign-in" type="button" @click=${o.onSignIn}>${o.msg('signIn')}</button>
+      </p>`;
+}

@@ -25,7 +25,7 @@ import { syncClock } from '../internal/client.js';
 import { pollUntil } from '../internal/poll.js';
 import { isRtl } from '../internal/i18n.js';
 import { productImage } from '../internal/product-image.js';
-import { signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
+import { accountLine, signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
 import type { MessageKey } from '../internal/i18n.js';
 import { StoreController } from '../internal/store-controller.js';
 import { baseStyles } from '../internal/tokens.styles.js';
@@ -920,20 +920,12 @@ export class RentalCheckout extends DropSlotElement {
     const phase = this.state;
     if (phase === 'loading' || phase === 'sign-in' || phase === 'not-rentable' || phase === 'error')
       return nothing;
-    return this.#token
-      ? html`<p part="account" class="account">
-          <span>${this.msg('signedIn')}</span>
-          <button part="button sign-out" type="button" @click=${this.#signOut}>${this.msg('signOut')}</button>
-        </p>`
-      : html`<p part="account" class="account">
-          <button
-            part="button account-sign-in"
-            type="button"
-            @click=${() => this.#askSignIn(() => undefined)}
-          >
-            ${this.msg('signIn')}
-          </button>
-        </p>`;
+    return accountLine({
+      msg: (key) => this.msg(key),
+      signedIn: Boolean(this.#token),
+      onSignOut: this.#signOut,
+      onSignIn: () => this.#askSignIn(() => undefined),
+    });
   }
 
   #signOut = (): void => {

@@ -29,7 +29,7 @@ import { syncClock } from '../internal/client.js';
 import { clockReading, longDuration, numberFormat } from '../internal/duration.js';
 import type { MessageKey } from '../internal/i18n.js';
 import { pollUntil } from '../internal/poll.js';
-import { signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
+import { accountLine, signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import {
   ConfirmEvent,
@@ -1053,20 +1053,12 @@ export class SlotPicker extends DropSlotElement {
    * way in, for someone who booked elsewhere (their hold, ticket or waitlist place shows once signed in).
    */
   #renderAccount(): TemplateResult {
-    return this.#hasToken()
-      ? html`<p part="account" class="account">
-          <span>${this.msg('signedIn')}</span>
-          <button part="button sign-out" type="button" @click=${this.#signOut}>${this.msg('signOut')}</button>
-        </p>`
-      : html`<p part="account" class="account">
-          <button
-            part="button account-sign-in"
-            type="button"
-            @click=${() => this.#askSignIn(() => undefined)}
-          >
-            ${this.msg('signIn')}
-          </button>
-        </p>`;
+    return accountLine({
+      msg: (key) => this.msg(key),
+      signedIn: this.#hasToken(),
+      onSignOut: this.#signOut,
+      onSignIn: () => this.#askSignIn(() => undefined),
+    });
   }
 
   #signOut = (): void => {
