@@ -5,6 +5,7 @@ import { formatMoney } from '../../src/money.js';
 import { DropSlotElement } from '../internal/base.js';
 import { pageFetch } from '../internal/fetch.js';
 import { isRtl } from '../internal/i18n.js';
+import { OnlineRetry } from '../internal/online-retry.js';
 import { baseStyles } from '../internal/tokens.styles.js';
 import { ConnectionError, TimeoutError } from '../../src/errors.js';
 import { declineMessageKey, paymentMessage, type PaymentMessageKey } from './messages.js';
@@ -107,7 +108,8 @@ export class PaymentStep extends DropSlotElement {
   @state() private _offline = false;
 
   #started = false;
-  #onlineRetry?: () => void;
+  /** Runs the failed step again once the browser is back online. */
+  readonly #onlineRetry = new OnlineRetry(this, (offline) => (this._offline = offline));
   #stripe?: { stripe: StripeLike; elements: unknown };
   #cardHost?: HTMLElement;
 
@@ -160,25 +162,8 @@ export class PaymentStep extends DropSlotElement {
       this.#settle(payment);
     } catch (error) {
       this.state = 'error';
-      if (offline(error)) this.#retryOnline(this.#retry);
+      if (offline(error)) this.#onlineRetry.schedule(this.#retry);
     }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.#onlineRetry) removeEventListener('online', this.#onlineRetry);
-  }
-
-  /** Says the device is offline and runs `again` once the browser is back online (once). */
-  #retryOnline(again: () => void): void {
-    this._offline = true;
-    if (this.#onlineRetry) removeEventListener('online', this.#onlineRetry);
-    this.#onlineRetry = () => {
-      this.#onlineRetry = undefined;
-      this._offline = false;
-      again();
-    };
-    addEventListener('online', this.#onlineRetry, { once: true });
   }
 
   /** Moves to the state a payment's status calls for. */
@@ -258,7 +243,7 @@ export class PaymentStep extends DropSlotElement {
       if (offline(error)) {
         // Nothing was charged: the card form stays, and the same card is tried again once back online.
         this.state = 'ready';
-        this.#retryOnline(() => void this.#pay());
+        this.#onlineRetry.schedule(() => void this.#pay());
       } else {
         this.state = 'error';
       }
@@ -278,7 +263,7 @@ export class PaymentStep extends DropSlotElement {
     } catch (error) {
       if (offline(error)) {
         this.state = 'action';
-        this.#retryOnline(() => void this.#authenticate(result));
+        this.#onlineRetry.schedule(() => void this.#authenticate(result));
       } else {
         this.state = 'error';
       }

@@ -24,6 +24,7 @@ import { DropSlotElement } from '../internal/base.js';
 import { syncClock } from '../internal/client.js';
 import { pollUntil } from '../internal/poll.js';
 import { isRtl } from '../internal/i18n.js';
+import { OnlineRetry } from '../internal/online-retry.js';
 import { productImage } from '../internal/product-image.js';
 import { accountLine, signInErrorKey, signInForm, submitSignIn } from '../internal/sign-in.js';
 import type { MessageKey } from '../internal/i18n.js';
@@ -174,7 +175,8 @@ export class RentalCheckout extends DropSlotElement {
   /** Orders the shopper left (Book other dates): not shown again by a later restore. */
   readonly #dismissed = new Set<string>();
   #token?: string | null;
-  #onlineRetry?: () => void;
+  /** Runs the failed step again once the browser is back online. */
+  readonly #onlineRetry = new OnlineRetry(this, (offline) => (this._offline = offline));
 
   #loadedFor?: string;
   #quoteTimer?: ReturnType<typeof setTimeout>;
@@ -230,7 +232,6 @@ export class RentalCheckout extends DropSlotElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#quoteTimer);
-    if (this.#onlineRetry) removeEventListener('online', this.#onlineRetry);
   }
 
   /**
@@ -325,7 +326,7 @@ export class RentalCheckout extends DropSlotElement {
       this._phase = 'choose';
     } catch (e) {
       this._phase = NotFoundError.is(e) ? 'not-rentable' : 'error';
-      if (this.#isOffline(e)) this.#retryOnline(this.#retry);
+      if (this.#isOffline(e)) this.#onlineRetry.schedule(this.#retry);
     }
   }
 
@@ -429,18 +430,6 @@ export class RentalCheckout extends DropSlotElement {
 
   #isOffline(error: unknown): boolean {
     return ConnectionError.is(error) || TimeoutError.is(error);
-  }
-
-  /** Says the device is offline and runs `again` once the browser is back online (once). */
-  #retryOnline(again: () => void): void {
-    this._offline = true;
-    if (this.#onlineRetry) removeEventListener('online', this.#onlineRetry);
-    this.#onlineRetry = () => {
-      this.#onlineRetry = undefined;
-      this._offline = false;
-      again();
-    };
-    addEventListener('online', this.#onlineRetry, { once: true });
   }
 
   // ---- Calendar -------------------------------------------------------------------------------------------------
@@ -636,7 +625,7 @@ export class RentalCheckout extends DropSlotElement {
       }
       this._quote = undefined;
       this._notice = code === 'invalid_period' ? 'rcBadPeriod' : undefined;
-      if (this.#isOffline(e)) this.#retryOnline(() => this.#requestQuote());
+      if (this.#isOffline(e)) this.#onlineRetry.schedule(() => this.#requestQuote());
       else if (!this._notice) this._phase = 'error';
     } finally {
       if (seq === this.#quoteSeq) this._quoting = false;
@@ -717,7 +706,7 @@ export class RentalCheckout extends DropSlotElement {
       } else if (this.#isOffline(e)) {
         // The same request again (its idempotency key is new, but nothing was booked: the server never heard it, or
         // answered and a repeat is refused as taken by this very order — then the restore shows it).
-        this.#retryOnline(() => void this.#book());
+        this.#onlineRetry.schedule(() => void this.#book());
       } else {
         this._phase = 'error';
       }
@@ -765,7 +754,7 @@ export class RentalCheckout extends DropSlotElement {
     try {
       this.#confirmed(await client.rentals.confirm(order.id));
     } catch (e) {
-      if (this.#isOffline(e)) this.#retryOnline(() => void this.#confirm());
+      if (this.#isOffline(e)) this.#onlineRetry.schedule(() => void this.#confirm());
       else this._orderError = true;
     } finally {
       this._busy = false;
@@ -795,7 +784,7 @@ export class RentalCheckout extends DropSlotElement {
       this.#focusSelector = '[role="gridcell"][tabindex="0"]';
       this.#requestQuote();
     } catch (e) {
-      if (this.#isOffline(e)) this.#retryOnline(() => void this.#changeDates());
+      if (this.#isOffline(e)) this.#onlineRetry.schedule(() => void this.#changeDates());
       else this._orderError = true;
     } finally {
       this._busy = false;
