@@ -1,17 +1,8 @@
 /**
- * Small images for upload tests: PNGs of any size made here (zlib, one colour), and a 3×2 JPEG and WebP and a 1×1 GIF
- * drawn once by headless Chromium's canvas (their bytes below).
+ * Small images for upload tests: PNGs of any size made here (by the server's PNG writer), and a 3×2 JPEG and WebP
+ * and a 1×1 GIF drawn once by headless Chromium's canvas (their bytes below).
  */
-import { crc32, deflateSync } from 'node:zlib';
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
+import { encodePng } from '../../examples/server/notifications/png.js';
 
 /**
  * A `width` × `height` PNG (8-bit RGB): one colour, changed by `seed` (so the bytes and their hash differ), or with
@@ -26,17 +17,7 @@ export function png(width: number, height: number, seed = 0, options: { noise?: 
     for (let x = 0; x < width; x++) row.set(options.noise ? [random(), random(), random()] : rgb, 1 + x * 3);
     return row;
   });
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodePng(width, height, 'rgb', rows);
 }
 
 const JPEG_3X2 =
