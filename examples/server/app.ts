@@ -2,7 +2,7 @@
  * `createApp` builds the whole reference backend from its parts — database, clock, logger, limits — so tests give
  * every case its own database and a clock they control, and `main.ts` wires the real ones.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'drizzle-orm';
@@ -28,6 +28,7 @@ import { ticketLinkPage } from './notifications/ticket-link.js';
 import { defaultRateLimits, RateLimiter, type RateLimitConfig } from './http/rate-limit.js';
 import { describeBytes, JSON_BODY_LIMIT, Router } from './http/router.js';
 import { LiveHub } from './live.js';
+import { Metrics } from './metrics.js';
 import { Semaphore } from './semaphore.js';
 import type { Logger, Services } from './services.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -86,6 +87,11 @@ export interface AppOptions {
    * @default files under `./.data/assets`, at most 5 MiB
    */
   assets?: { store?: AssetStore; maxUploadBytes?: number };
+  /**
+   * `GET /metrics` (Prometheus text format) answers only with `Authorization: Bearer <token>`; without a token the
+   * route does not exist (404). `METRICS_TOKEN` in the configuration.
+   */
+  metricsToken?: string | undefined;
 }
 
 export interface DropSlotApp {
@@ -239,6 +245,27 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
     }
   });
   app.use('*', securityHeaders());
+  // Reserve decisions by outcome and their latency, and 429s by route: in memory, no database round trip.
+  const metrics = new Metrics({ handle, subscribers: () => live.subscriberCount() });
+  app.use('/v1/*', async (c, next) => {
+    const reserve = c.req.method === 'POST' && c.req.path === '/v1/reservations';
+    const started = reserve ? performance.now() : 0;
+    try {
+      await next();
+    } finally {
+      const status = c.res.status;
+      if (status === 429) metrics.rateLimited(c.req.routePath);
+      if (reserve) {
+        const outcome =
+          c.res.headers.get('idempotent-replayed') === 'true'
+            ? 'replayed'
+            : status === 201
+              ? 'held'
+              : (c.get('problemCode') ?? `http_${status}`);
+        metrics.decision(outcome, (performance.now() - started) / 1000);
+      }
+    }
+  });
   app.use('/v1/*', cors(preflights));
   // 64 KiB for every body, except on routes that take larger ones (image uploads).
   const bodyLimits = new Map<number, ReturnType<typeof bodyLimit>>();
@@ -282,6 +309,17 @@ export async function createApp(options: AppOptions): Promise<DropSlotApp> {
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  if (options.metricsToken) {
+    const expected = `Bearer ${options.metricsToken}`;
+    app.get('/metrics', async (c) => {
+      const given = c.req.header('authorization') ?? '';
+      if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+        throw new ApiError(401, ProblemCode.unauthenticated, 'Send the metrics token as a Bearer token.');
+      }
+      const { body, contentType } = await metrics.scrape();
+      return c.body(body, 200, { 'content-type': contentType, 'cache-control': 'no-store' });
+    });
+  }
   // Ready: not draining, the database answers (within a bound) and live updates are heard.
   app.get('/readyz', async (c) => {
     const database = await Promise.race([

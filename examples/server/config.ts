@@ -40,6 +40,8 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; publishableKey: string | undefined } | undefined;
   /** The platform operator credential (`OPERATOR_TOKEN`) for `POST /v1/stores`; unset → stores only by the CLI. */
   operatorToken: string | undefined;
+  /** `METRICS_TOKEN`: `GET /metrics` answers with `Authorization: Bearer <token>`; unset → no `/metrics`. */
+  metricsToken: string | undefined;
   /**
    * Product assets: the largest image upload (`ASSETS_MAX_UPLOAD_BYTES`, default 5 MiB), kept as files under
    * `DATA_DIR/assets` (`ASSETS_DIR`), or in an S3-compatible bucket when `ASSETS_S3_BUCKET` is set (see `assetsS3`).
@@ -156,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demoPayments: demoPayments(env.DEMO_PAYMENTS),
     operatorToken: env.OPERATOR_TOKEN || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
     assets: {
       dir: path.resolve(env.ASSETS_DIR || path.join(env.DATA_DIR ?? '.data', 'assets')),
       maxUploadBytes: positive(env, 'ASSETS_MAX_UPLOAD_BYTES', 5 * 1024 * 1024),

@@ -24,6 +24,7 @@ const dropslot = await createApp({
   },
   publicUrl: config.publicUrl,
   operator: { token: config.operatorToken, publicUrl: config.publicUrl },
+  metricsToken: config.metricsToken,
   rateLimits: { ...defaultRateLimits, trustProxy: config.trustProxy },
   webhooks: { allowPrivateUrls: config.webhookAllowPrivateUrls },
   retention: config.retention,

@@ -70,6 +70,8 @@ export interface TestApp {
 export const START = new Date('2030-03-01T09:00:00.000Z');
 /** The platform operator credential of test apps (`POST /v1/stores`). */
 export const OPERATOR_TOKEN = 'op_test_operator_credential';
+/** The token of test apps' `GET /metrics`. */
+export const METRICS_TOKEN = 'metrics_test_token';
 
 let customerSeq = 0;
 
@@ -97,6 +99,7 @@ export async function startTestApp(
     ...(options.webhooks && { webhooks: options.webhooks }),
     payments: options.payments,
     operator: { token: OPERATOR_TOKEN },
+    metricsToken: METRICS_TOKEN,
     assets: { store: new LocalAssetStore(assetsDir), ...options.assets },
   });
   const store = await createStore(

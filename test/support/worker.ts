@@ -19,6 +19,7 @@ await handle.migrate();
 const dropslot = await createApp({
   db: handle,
   clock,
+  metricsToken: process.env.METRICS_TOKEN,
   rateLimits:
     process.env.RATE_LIMITS === 'off'
       ? false

@@ -18,5 +18,7 @@ export interface AppEnv {
     requestId: string;
     services: Services;
     auth?: Auth;
+    /** The `code` of the problem this request was answered with (set by `problemResponse`), for metrics. */
+    problemCode?: string;
   };
 }

@@ -155,6 +155,7 @@ async function answerOf(c: Context<AppEnv>, run: () => Promise<Outcome>): Promis
   } catch (error) {
     if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) throw error;
     const body = problemBody(error.status, error.code, error.detail, c.get('requestId'), error.extra);
+    c.set('problemCode', error.code);
     return {
       status: error.status,
       text: JSON.stringify(body),

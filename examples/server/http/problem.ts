@@ -92,5 +92,6 @@ export function problemResponse(c: Context, error: unknown, log: (e: unknown) =>
     body = problemBody(500, ProblemCode.internal, 'Something went wrong on our side.', requestId);
   }
   if (requestId) headers['x-request-id'] = requestId;
+  c.set('problemCode' as never, body.code as never);
   return c.body(JSON.stringify(body), status as ContentfulStatusCode, headers);
 }
