@@ -64,6 +64,11 @@ export type {
   WebhookHeaders,
   WebhookVerificationReason,
 } from './webhooks.js';
+export type {
+  DropSlotWebhookEvent,
+  WebhookEventDataMap,
+  WebhookEventName,
+} from './schemas/webhook-events.js';
 
 export { formatMoney, minorDigits } from './money.js';
 

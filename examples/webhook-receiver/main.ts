@@ -16,8 +16,12 @@ const receiver = await startWebhookReceiver({
   secrets,
   port: Number(process.env.PORT ?? 4000),
   file: process.env.EVENTS_FILE ?? 'webhook-events.jsonl',
-  onEvent: (event) =>
-    console.log(`${event.timestamp}  ${event.type}  ${event.id}  ${JSON.stringify(event.data)}`),
+  onEvent: (event) => {
+    console.log(`${event.timestamp}  ${event.type}  ${event.id}  ${JSON.stringify(event.data)}`);
+    // `type` narrows `data` (src/schemas/webhook-events.ts): a handler reads the facts it needs, typed.
+    if (event.type === 'reservation.confirmed')
+      console.log(`  confirmed: reservation ${event.data.reservationId}`);
+  },
 });
 console.log(
   `Receiving DropSlot webhooks on ${receiver.url} (events appended to ${process.env.EVENTS_FILE ?? 'webhook-events.jsonl'})`,

@@ -8,12 +8,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appendFile } from 'node:fs/promises';
 // In your project: import { verifyWebhook, WebhookVerificationError } from 'dropslot';
-import { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../../src/index.js';
+import { verifyWebhook, WebhookVerificationError, type DropSlotWebhookEvent } from '../../src/index.js';
 
-export interface ReceivedEvent extends WebhookEvent {
+/** A verified event (typed by its `type`: narrowing on it types `data`) and its `webhook-id`. */
+export type ReceivedEvent = DropSlotWebhookEvent & {
   /** The `webhook-id` header: one per message, the same on every retry. */
   id: string;
-}
+};
 
 export interface ReceiverOptions {
   /** The endpoint's secret, or the new and old secrets during a rotation. */

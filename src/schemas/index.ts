@@ -20,6 +20,7 @@ export * from './rentals.js';
 export * from './subscriptions.js';
 export * from './notifications.js';
 export * from './webhooks.js';
+export * from './webhook-events.js';
 export * from './audit.js';
 export * from './payments.js';
 export * from './merchant.js';

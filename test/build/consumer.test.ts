@@ -67,7 +67,7 @@ function run(command: string, args: string[], cwd: string): string {
 }
 
 const PLAIN_TS = `
-import { createClient, type DropSlotClient } from 'dropslot';
+import { createClient, verifyWebhook, type DropSlotClient } from 'dropslot';
 import type { Drop } from 'dropslot/schemas';
 import 'dropslot/components/slot-picker/define';
 import 'dropslot/components/rental-checkout/define';
@@ -98,6 +98,22 @@ void isPicker;
 picker.dropId = 'drp_1';
 // @ts-expect-error -- a ReserveEvent's detail has no order
 document.body.addEventListener('ds-reserve', (e) => e.detail.order);
+
+// A webhook handler is typed from the contract: \`type\` narrows \`data\`.
+export async function onWebhook(body: string, headers: Headers): Promise<string> {
+  const event = await verifyWebhook('whsec_x', headers, body);
+  if (event.type === 'rental.returned') {
+    const points: number | undefined = event.data.pointsEarned;
+    void points;
+  }
+  if (event.type === 'reservation.confirmed') {
+    // @ts-expect-error -- a reservation event's data has no rentalOrderId typed as a string
+    const order: string = event.data.rentalOrderId;
+    void order;
+    return event.data.reservationId;
+  }
+  return event.type;
+}
 `;
 
 const CDN_TS = `

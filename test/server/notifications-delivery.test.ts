@@ -147,7 +147,14 @@ async function receipts(t: TestApp, customerId: string, count: number) {
         type: 'payment.succeeded',
         at: t.clock.now(),
         userId: customerId,
-        data: { paymentId, amount: 1000 + i, currency: 'EUR', invoiceId: paymentId, customerId },
+        data: {
+          paymentId,
+          amount: 1000 + i,
+          currency: 'EUR',
+          provider: 'test',
+          invoiceId: paymentId,
+          customerId,
+        },
       });
     }
   });

@@ -363,7 +363,14 @@ for (const kind of databaseKinds) {
             type: 'payment.succeeded',
             at: t.clock.now(),
             userId: ada.id,
-            data: { paymentId, amount: 123456, currency: 'EUR', invoiceId: paymentId, customerId: ada.id },
+            data: {
+              paymentId,
+              amount: 123456,
+              currency: 'EUR',
+              provider: 'test',
+              invoiceId: paymentId,
+              customerId: ada.id,
+            },
           };
           await transaction(t.handle.db, (tx) => recordEvent(tx, event));
           await transaction(t.handle.db, (tx) => recordEvent(tx, event)); // delivered twice: one receipt
@@ -448,6 +455,7 @@ for (const kind of databaseKinds) {
                 paymentId,
                 amount: invoice.amountDue,
                 currency: 'EUR',
+                provider: 'test',
                 invoiceId: invoice.id,
                 customerId: ada.id,
               },

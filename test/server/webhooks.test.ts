@@ -304,7 +304,7 @@ for (const kind of databaseKinds) {
               storeId: t.store.storeId,
               type: 'payment.succeeded',
               at: t.clock.now(),
-              data: { paymentId: 'p_1' },
+              data: { paymentId: 'p_1', amount: 500, currency: 'EUR', provider: 'test' },
             }),
           );
           assert.equal((await deliveries(t, all.id))[0].type, 'payment.succeeded');

@@ -13,6 +13,8 @@ import type { RateLimitConfig } from '../../examples/server/http/rate-limit.js';
 import type { WebhookSettings } from '../../examples/server/domain/webhook-delivery.js';
 import { createStore, createUser, type CreatedStore } from '../../examples/server/seed.js';
 import { LocalAssetStore } from '../../examples/server/storage/index.js';
+import * as z from 'zod/mini';
+import { WebhookEventData, type WebhookEventName } from '../../src/schemas/index.js';
 import { contractChecker } from './contract.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './db.js';
 
@@ -273,6 +275,27 @@ export async function startTestApp(
 }
 
 /** Runs `body` against a fresh app and always closes it. */
+/**
+ * Every event the test made the server record has the `data` its type's schema in the contract says (the webhook
+ * payloads partners type their handlers with: `src/schemas/webhook-events.ts`).
+ */
+async function checkEvents(t: TestApp): Promise<void> {
+  const events = await rows<{ type: string; metadata: unknown }>(
+    t.handle.db,
+    sql`select type, metadata from events order by occurred_at, id`,
+  );
+  for (const event of events) {
+    const schema = WebhookEventData[event.type as WebhookEventName];
+    if (!schema) throw new Error(`event type ${event.type} has no schema in src/schemas/webhook-events.ts`);
+    const parsed = z.safeParse(schema, event.metadata);
+    if (!parsed.success) {
+      throw new Error(
+        `a ${event.type} event does not match its schema: ${JSON.stringify(parsed.error.issues)} in ${JSON.stringify(event.metadata)}`,
+      );
+    }
+  }
+}
+
 export async function withApp(
   kind: DatabaseKind,
   body: (t: TestApp) => Promise<void>,
@@ -287,6 +310,7 @@ export async function withApp(
   const t = await startTestApp(kind, options);
   try {
     await body(t);
+    await checkEvents(t);
   } finally {
     await t.close();
   }
