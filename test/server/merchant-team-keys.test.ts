@@ -11,27 +11,10 @@ import { AuthenticationError, ConflictError, createClient } from '../../src/inde
 import { createApp } from '../../examples/server/app.js';
 import { rows } from '../../examples/server/db/index.js';
 import { hashKey } from '../../examples/server/http/auth.js';
-import type { Channel, Message } from '../../examples/server/notifications/channel.js';
 import { createUser } from '../../examples/server/seed.js';
 import { databaseKinds } from '../support/db.js';
+import { invitationTokenOf, Outbox } from '../support/outbox.js';
 import { OPERATOR_TOKEN, withApp, type TestApp } from '../support/app.js';
-
-/** A notifications channel that keeps what it is given. */
-class Outbox implements Channel {
-  readonly kind = 'email';
-  readonly sent: Message[] = [];
-  async send(message: Message) {
-    this.sent.push(message);
-    return { providerId: `<${message.notificationId}@test>` };
-  }
-}
-
-/** The invitation token in a mail's link. */
-const tokenOf = (message: Message) => {
-  const match = /accept-invitation#token=([^\s"<]+)/.exec(message.text);
-  assert.ok(match, `no invitation link in: ${message.text}`);
-  return decodeURIComponent(match[1]!);
-};
 
 /** The fingerprint plus what the key and member routes change. */
 async function fingerprint(t: TestApp) {
@@ -351,7 +334,7 @@ for (const kind of databaseKinds) {
           assert.equal(mail.template, 'member_invitation');
           assert.match(mail.subject, /invited to the team of Test store/);
           assert.match(mail.html, /<a href="http:\/\/127\.0\.0\.1:\d+\/console\/accept-invitation#token=/);
-          const token = tokenOf(mail);
+          const token = invitationTokenOf(mail);
           const [row] = await rows<{ status: string; payload: unknown; channel: string }>(
             t.handle.db,
             sql`select status, payload, channel from notifications where id = ${sam.notificationId}`,
@@ -380,7 +363,7 @@ for (const kind of databaseKinds) {
             sql`select status from notifications where id = ${kim.notificationId}`,
           );
           assert.equal(first!.status, 'cancelled');
-          const kimToken = tokenOf(outbox.sent[1]!);
+          const kimToken = invitationTokenOf(outbox.sent[1]!);
 
           // Sam accepts once: the password is set, the session is a staff member's.
           const anyone = createClient({
@@ -470,7 +453,7 @@ for (const kind of databaseKinds) {
           // Another owner lets the first one go; an invitation expires after 7 days.
           const pat = await owner.client.members.invite({ email: 'pat@team.example', role: 'owner' });
           await t.dropslot.notify();
-          const patToken = tokenOf(outbox.sent.at(-1)!);
+          const patToken = invitationTokenOf(outbox.sent.at(-1)!);
           await owner.client.members.del(owner.id);
           const ownerGone = await owner.client.members.retrieve(owner.id).catch((e: unknown) => e);
           assert.ok(AuthenticationError.is(ownerGone), 'the removed owner is refused at once');

@@ -10,27 +10,14 @@ import { describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { ConflictError, createClient, ValidationError } from '../../src/index.js';
 import { pgError, rows, schema } from '../../examples/server/db/index.js';
-import type { Channel, Message } from '../../examples/server/notifications/channel.js';
 import { createRentalProduct, createUser } from '../../examples/server/seed.js';
 import { databaseKinds } from '../support/db.js';
+import { Outbox } from '../support/outbox.js';
 import { OPERATOR_TOKEN, START, withApp, type TestApp } from '../support/app.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const at = (ms: number) => new Date(START.getTime() + ms).toISOString();
-
-/** A notifications channel that keeps what it is given. */
-class Outbox implements Channel {
-  readonly kind = 'email';
-  readonly sent: Message[] = [];
-  async send(message: Message) {
-    this.sent.push(message);
-    return { providerId: `<${message.notificationId}@test>` };
-  }
-  templates() {
-    return this.sent.map((m) => m.template);
-  }
-}
 
 const DEV = { webhooks: { allowPrivateUrls: true } };
 

@@ -36,6 +36,11 @@ async function load(file: string): Promise<Cached> {
   return fresh;
 }
 
+/** Whether an `If-None-Match` header names `etag` (weak or strong, one of a list): the answer is then a 304. */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  return Boolean(ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag));
+}
+
 /** The encoding to send for an `Accept-Encoding` header: `br` over `gzip`, none when neither is accepted. */
 export function chooseEncoding(accept: string | undefined): 'br' | 'gzip' | undefined {
   const offered = new Map<string, number>();
@@ -69,10 +74,7 @@ export async function serveStatic(
     etag: entry.etag,
     vary: 'accept-encoding',
   };
-  const match = c.req.header('if-none-match');
-  if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === entry.etag)) {
-    return c.body(null, 304, headers);
-  }
+  if (matchesEtag(c.req.header('if-none-match'), entry.etag)) return c.body(null, 304, headers);
   const encoding =
     entry.raw.length >= MIN_COMPRESS_BYTES ? chooseEncoding(c.req.header('accept-encoding')) : undefined;
   if (!encoding) return c.body(new Uint8Array(entry.raw), 200, headers);

@@ -18,6 +18,7 @@ import { actorOf } from '../http/actor.js';
 import { isStaff } from '../http/auth.js';
 import { ApiError, problemResponse } from '../http/problem.js';
 import { describeBytes, type Router } from '../http/router.js';
+import { matchesEtag } from '../http/static-asset.js';
 import {
   assetFile,
   deleteAsset,
@@ -231,10 +232,7 @@ export function assetFileRoute(app: Hono<AppEnv>): void {
       // Shown by store pages on any origin (the widgets), including pages that require CORP.
       'cross-origin-resource-policy': 'cross-origin',
     };
-    const wanted = c.req.header('if-none-match');
-    if (wanted && wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-      return c.body(null, 304, headers);
-    }
+    if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
     const bytes = await assets.store.get(key);
     if (!bytes) {
       log.error('asset file missing from storage', { key });
